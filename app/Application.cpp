@@ -1,0 +1,309 @@
+#include "Application.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <filesystem>
+#include <map>
+
+#include "EngineClient.h"
+#include "MainWindow.h"
+#include "ProjectController.h"
+#include "SettingsDialog.h"
+#include "models/SupportImageModel.h"
+#include "panes/SupportPane.h"
+#include "tint/Error.h"
+#include "tint/Image.h"
+#include "tint/Log.h"
+#include "tint/Project.h"
+#include "tint/Runtime.h"
+
+namespace {
+
+const int kThumbnailSize = 160;
+
+QImage toQImage(const tint::ImageU8& img) {
+    if (img.empty()) return {};
+    QImage::Format f = img.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    return QImage(img.data.data(), img.width, img.height, qsizetype(img.stride()), f).copy();
+}
+
+QStringList failureLines(const std::vector<tint::ImportFailure>& failed) {
+    QStringList lines;
+    for (const auto& f : failed)
+        lines << QStringLiteral("%1: %2").arg(QString::fromStdString(f.path), QString::fromStdString(f.reason));
+    return lines;
+}
+
+}  // namespace
+
+Application::Application(QObject* parent)
+    : QObject(parent), m_engine(new EngineClient(this)), m_project(new ProjectController(this)) {
+    m_window = std::make_unique<MainWindow>(m_project);
+    MainWindow* w = m_window.get();
+    m_logCallback = tint::log::add_callback([w](tint::log::Level level, const std::string& logger, const std::string& text) {
+        QMetaObject::invokeMethod(
+            w, [w, level, l = QString::fromStdString(logger), t = QString::fromStdString(text)] {
+                w->onLogMessage(int(level), l, t);
+            },
+            Qt::QueuedConnection);
+    });
+    m_engine->setComputeThreads(m_settings.threads());
+    wire();
+}
+
+Application::~Application() {
+    tint::log::remove_callback(m_logCallback);
+    m_engine->cancelAll();
+    delete m_engine;  // joins the engine thread before the window and project go
+    m_engine = nullptr;
+}
+
+void Application::wire() {
+    MainWindow* w = m_window.get();
+    connect(m_engine, &EngineClient::jobStarted, w, &MainWindow::onJobStarted);
+    connect(m_engine, &EngineClient::jobProgress, w, &MainWindow::onJobProgress);
+    connect(m_engine, &EngineClient::queueChanged, w, &MainWindow::setQueuedJobs);
+    connect(m_engine, &EngineClient::jobFinished, w, [w](JobId id) { w->onJobEnded(id, QString()); });
+    connect(m_engine, &EngineClient::jobCancelled, w, [w](JobId id) { w->onJobEnded(id, tr("Cancelled.")); });
+    connect(m_engine, &EngineClient::jobFailed, w, [w](JobId id, const QString& message) {
+        w->onJobEnded(id, tr("Failed."));
+        w->showError(tr("The job failed"), message);
+    });
+    connect(m_engine, &EngineClient::queueChanged, this, [this](int waiting) {
+        if (waiting == 0 && m_engine->currentJob() == 0) Q_EMIT idle();
+    });
+    connect(w, &MainWindow::cancelRequested, this,
+            [this](int mode) { m_engine->cancelCurrent(static_cast<tint::CancelMode>(mode)); });
+    connect(w, &MainWindow::openProjectRequested, this, &Application::openProject);
+    connect(w, &MainWindow::openDemoRequested, this, &Application::openDemo);
+    connect(w, &MainWindow::newProjectRequested, this, [this, w](const QString& folder, const QString& name) {
+        QString error;
+        if (!m_project->create(folder, name, &error)) w->showError(tr("Cannot create the project"), error);
+    });
+    connect(w, &MainWindow::importFilesRequested, this, &Application::importFiles);
+    connect(w, &MainWindow::importClassFoldersRequested, this, &Application::importClassFolders);
+    connect(w, &MainWindow::preferencesRequested, this, &Application::showPreferences);
+    connect(w->supportPane()->imageModel(), &SupportImageModel::thumbnailsWanted, this,
+            &Application::requestThumbnails);
+    connect(m_project, &ProjectController::projectOpened, this, &Application::projectOpened);
+}
+
+void Application::start(const StartOptions& options) {
+    m_screenshotDir = options.screenshotDir;
+    m_window->setRecentProjects(m_settings.recentProjects());
+    m_window->show();
+    QString last = m_settings.lastProject();
+    if (!options.project.isEmpty())
+        openProject(options.project);
+    else if (options.demo || last.isEmpty() || !QFileInfo::exists(last))
+        openDemo();
+    else
+        openProject(last);
+    if (!m_screenshotDir.isEmpty()) {
+        // Render once everything queued at start (demo creation, thumbnails) has finished.
+        auto conn = std::make_shared<QMetaObject::Connection>();
+        *conn     = connect(this, &Application::idle, this, [this, conn] {
+            disconnect(*conn);
+            QTimer::singleShot(200, this, &Application::renderScreenshots);
+        });
+        if (m_engine->currentJob() == 0 && m_engine->pendingCount() == 0) Q_EMIT idle();
+    }
+}
+
+QString Application::demoPhotosDir() {
+    QStringList candidates;
+    QString env = qEnvironmentVariable("TINTBENCH_DATA_DIR");
+    if (!env.isEmpty()) candidates << env + QStringLiteral("/demo/flowers");
+    candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tintbench/demo/flowers");
+    candidates << QStringLiteral(TINT_SOURCE_RESOURCES "/demo/flowers");
+    for (const QString& c : candidates)
+        if (QFileInfo(c).isDir()) return QDir::cleanPath(c);
+    return {};
+}
+
+QString Application::demoProjectDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo/Flowers.tintproj");
+}
+
+void Application::openProject(const QString& path) {
+    QString error;
+    if (!m_project->open(path, &error)) {
+        m_settings.removeRecentProject(path);
+        m_window->setRecentProjects(m_settings.recentProjects());
+        m_window->showError(tr("Cannot open the project"), error);
+    }
+}
+
+void Application::openDemo() {
+    QString target = demoProjectDir();
+    if (QFileInfo::exists(target + QStringLiteral("/project.json"))) return openProject(target);
+    QString photos = demoPhotosDir();
+    if (photos.isEmpty()) {
+        m_window->showError(tr("Demo project"), tr("The bundled demo photos were not found. Set TINTBENCH_DATA_DIR "
+                                                   "to the folder that contains demo/flowers."));
+        return;
+    }
+    // A half-made demo from an interrupted first start is removed and made again.
+    std::error_code ec;
+    std::filesystem::remove_all(target.toStdString(), ec);
+    std::filesystem::create_directories(std::filesystem::path(target.toStdString()).parent_path(), ec);
+    ProjectController* project = m_project;
+    m_engine->submit(tr("Creating the demo project"), [target, photos, project](tint::JobContext& ctx) {
+        auto p = std::make_shared<tint::Project>(
+            tint::create_demo_project(target.toStdString(), photos.toStdString(), 5, ctx));
+        return std::function<void()>([project, p] { project->adopt(std::move(*p)); });
+    });
+}
+
+void Application::projectOpened() {
+    QString root = m_project->rootPath();
+    m_settings.addRecentProject(root);
+    m_settings.setLastProject(root);
+    m_window->setRecentProjects(m_settings.recentProjects());
+    try {
+        tint::log::set_file_dir((root + QStringLiteral("/logs")).toStdString());
+    } catch (const std::exception& e) {
+        tint::log::warn("tint.app", e.what());
+    }
+    tint::log::info("tint.app", "opened project " + root.toStdString());
+}
+
+void Application::requestThumbnails(const QStringList& paths) {
+    SupportImageModel* model = m_window->supportPane()->imageModel();
+    m_engine->submit(tr("Making thumbnails"), [paths, model](tint::JobContext& ctx) {
+        auto out = std::make_shared<QList<QPair<QString, QImage>>>();
+        for (int i = 0; i < paths.size(); ++i) {
+            ctx.throw_if_cancelled();
+            if (ctx.stop_before_next_item()) break;
+            ctx.report({"thumbnails", i, paths.size(), std::nan(""), QFileInfo(paths[i]).fileName().toStdString()});
+            try {
+                out->append({paths[i], toQImage(tint::make_thumbnail(tint::load_image_rgb(paths[i].toStdString()),
+                                                                     kThumbnailSize))});
+            } catch (const tint::Error& e) {
+                tint::log::warn("tint.thumbnails", e.what());
+            }
+        }
+        ctx.report({"thumbnails", paths.size(), paths.size(), std::nan(""), {}});
+        return std::function<void()>([model, out] {
+            for (const auto& [path, image] : *out) model->setThumbnail(path, image);
+        });
+    });
+}
+
+void Application::importFiles(int classIndex, const QStringList& files) {
+    const tint::ClassEntry* c = m_project->classAt(classIndex);
+    if (!c) return;
+    tint::ImportGroup group;
+    group.class_dir = c->dir;
+    for (const QString& f : files) group.files.push_back(f.toStdString());
+    std::map<std::string, std::map<std::string, std::string>> known{
+        {c->dir, m_project->project()->support_hashes(classIndex)}};
+    std::string root = m_project->rootPath().toStdString();
+    ProjectController* project = m_project;
+    SupportImageModel* model   = m_window->supportPane()->imageModel();
+    m_engine->submit(tr("Importing images"), [this, root, group, known, project, model](tint::JobContext& ctx) {
+        auto report = std::make_shared<tint::ImportReport>(
+            tint::stage_support_images(root, {group}, known, kThumbnailSize, ctx));
+        return std::function<void()>([this, project, model, report] {
+            for (const auto& s : report->imported)
+                model->setThumbnail(project->absolutePath(QString::fromStdString(s.image.file)), toQImage(s.thumbnail));
+            QString error;
+            int added = project->addStaged(report->imported, &error);
+            if (!error.isEmpty()) m_window->showError(tr("Cannot save the project"), error);
+            reportImportFailures(failureLines(report->failed), added);
+        });
+    });
+}
+
+void Application::importClassFolders(const QString& root) {
+    std::string dir = root.toStdString();
+    m_engine->submit(tr("Scanning folders"), [this, dir](tint::JobContext&) {
+        auto folders = std::make_shared<std::vector<tint::ClassFolder>>(tint::scan_class_folders(dir));
+        return std::function<void()>([this, folders, dir] {
+            if (folders->empty()) {
+                m_window->showError(tr("Nothing to import"),
+                                    tr("%1 has no sub-folders with images. Each class needs a folder of its own.")
+                                        .arg(QString::fromStdString(dir)));
+                return;
+            }
+            for (const auto& f : *folders) {
+                int ci = m_project->project()->class_index(f.class_name);
+                if (ci < 0) {
+                    QString error;
+                    if (!m_project->addClass(QString::fromStdString(f.class_name), &error)) {
+                        m_window->showError(tr("Cannot add the class"), error);
+                        continue;
+                    }
+                    ci = m_project->classCount() - 1;
+                }
+                QStringList files;
+                for (const auto& file : f.files) files << QString::fromStdString(file);
+                importFiles(ci, files);
+            }
+        });
+    });
+}
+
+void Application::reportImportFailures(const QStringList& lines, int imported) {
+    QString summary = tr("Imported %n image(s).", nullptr, imported);
+    if (lines.isEmpty()) {
+        m_window->onJobEnded(0, summary);
+        return;
+    }
+    summary += QLatin1Char(' ') + tr("%n file(s) could not be imported.", nullptr, int(lines.size()));
+    m_window->onJobEnded(0, summary);
+    if (qApp->property("tint_no_dialogs").toBool()) return;
+    QMessageBox box(QMessageBox::Warning, tr("Some files were not imported"), summary, QMessageBox::Ok, m_window.get());
+    box.setInformativeText(tr("The other images were imported. Details for each file:"));
+    box.setDetailedText(lines.join(QLatin1Char('\n')));
+    box.exec();
+}
+
+void Application::showPreferences() {
+    WorkbenchSettings s;
+    s.threads = m_settings.threads();
+    if (const tint::Project* p = m_project->project()) {
+        s.device       = QString::fromStdString(p->data().models.device);
+        s.precision    = QString::fromStdString(p->data().models.precision);
+        s.generatorDir = QString::fromStdString(p->data().models.generator_dir);
+        s.teacherDir   = QString::fromStdString(p->data().models.teacher_dir);
+    }
+    SettingsDialog dialog(s, tint::runtime_info().cuda_available, m_window.get());
+    if (dialog.exec() != QDialog::Accepted) return;
+    WorkbenchSettings n = dialog.settings();
+    if (n.threads != s.threads) {
+        m_settings.setThreads(n.threads);
+        m_engine->setComputeThreads(n.threads);
+    }
+    if (m_project->isOpen()) {
+        tint::ModelSettings m;
+        m.device        = n.device.toStdString();
+        m.precision     = n.precision.toStdString();
+        m.generator_dir = n.generatorDir.toStdString();
+        m.teacher_dir   = n.teacherDir.toStdString();
+        QString error;
+        if (!m_project->setModels(m, &error)) m_window->showError(tr("Cannot save the project"), error);
+    }
+}
+
+void Application::renderScreenshots() {
+    QDir().mkpath(m_screenshotDir);
+    QTabWidget* tabs = m_window->tabs();
+    static const char* const names[] = {"support", "inversion", "synthetic", "distillation"};
+    for (int i = 0; i < tabs->count() && i < 4; ++i) {
+        tabs->setCurrentIndex(i);
+        QCoreApplication::processEvents();
+        m_window->grab().save(m_screenshotDir + QStringLiteral("/%1.png").arg(QLatin1String(names[i])));
+    }
+    tabs->setCurrentIndex(0);
+    QCoreApplication::quit();
+}

@@ -1,0 +1,59 @@
+#pragma once
+// Composition root of the GUI: owns the engine client, the project and the main window, and is
+// the only place where ui/ requests are connected to engine jobs.
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+#include "Settings.h"
+
+class EngineClient;
+class MainWindow;
+class ProjectController;
+
+struct StartOptions {
+    QString project;         ///< open this project
+    bool demo = false;       ///< open (creating if needed) the demo project
+    QString screenshotDir;   ///< render every pane there, then quit
+};
+
+class Application : public QObject {
+    Q_OBJECT
+public:
+    Application(QObject* parent = nullptr);
+    ~Application() override;
+
+    void start(const StartOptions& options);
+    MainWindow* window() const { return m_window.get(); }
+    ProjectController* project() const { return m_project; }
+    EngineClient* engine() const { return m_engine; }
+
+    /// Where the bundled demo photos are (installed share/ or the source tree).
+    static QString demoPhotosDir();
+    /// Where the demo project is created for this user.
+    static QString demoProjectDir();
+
+    void openProject(const QString& path);
+    void openDemo();
+    void importFiles(int classIndex, const QStringList& files);
+    void importClassFolders(const QString& root);
+    void requestThumbnails(const QStringList& paths);
+
+Q_SIGNALS:
+    /// Emitted when the job queue becomes empty (tests and screenshots wait on it).
+    void idle();
+
+private:
+    void wire();
+    void projectOpened();
+    void showPreferences();
+    void renderScreenshots();
+    void reportImportFailures(const QStringList& lines, int imported);
+    Settings m_settings;
+    EngineClient* m_engine;
+    ProjectController* m_project;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_screenshotDir;
+    int m_logCallback = 0;
+};

@@ -1,0 +1,27 @@
+#pragma once
+// Crash-safe file writes and small file helpers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tint {
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
+/// folder. Either the old content or the new content is on disk afterwards, never a mix.
+/// Throws tint::Error naming the path and the system's reason; the old file is left as it was.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+/// Copies a file atomically (same guarantees as write_file_atomic).
+void copy_file_atomic(const std::string& from, const std::string& to);
+
+/// Reads a whole (small) file. Throws tint::Error with the system's reason.
+std::vector<std::uint8_t> read_file_bytes(const std::string& path, long long max_bytes = -1);
+
+/// 64-bit FNV-1a of a byte buffer, as 16 hex digits (duplicate detection, not security).
+std::string content_hash(const std::vector<std::uint8_t>& bytes);
+
+/// Text of errno for messages.
+std::string system_error_text(int err);
+
+}  // namespace tint

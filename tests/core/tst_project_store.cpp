@@ -1,0 +1,223 @@
+// project.json and the project folder: round trip, class changes, and refusal of bad files
+// without touching anything on disk.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+#include "support/TestImages.h"
+#include "tint/Error.h"
+#include "tint/FileUtil.h"
+#include "tint/JobContext.h"
+#include "tint/Project.h"
+
+namespace fs = std::filesystem;
+
+class TestProjectStore : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+    std::string fresh(const std::string& stem = "p") {
+        return (fs::path(m_dir.path().toStdString()) / (stem + std::to_string(++m_n) + ".tintproj")).string();
+    }
+    static std::vector<std::uint8_t> bytes(const std::string& f) { return testimg::read_bytes(f); }
+    static void expectOpenFails(const std::string& root, const QString& needle) {
+        auto before = testimg::read_bytes(root + "/project.json");
+        auto mtime  = fs::last_write_time(root + "/project.json");
+        try {
+            tint::Project::open(root);
+            QFAIL("open must fail");
+        } catch (const tint::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(needle), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("project.json")), "message names the file");
+        }
+        QCOMPARE(testimg::read_bytes(root + "/project.json"), before);
+        QVERIFY(fs::last_write_time(root + "/project.json") == mtime);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void createMakesTheLayout() {
+        std::string root = fresh();
+        tint::Project p  = tint::Project::create(root, "Birds");
+        for (const char* sub : {"support", "inversions", "synthetic", "runs", "logs"}) QVERIFY(fs::is_directory(fs::path(root) / sub));
+        QVERIFY(fs::exists(fs::path(root) / "project.json"));
+        QCOMPARE(p.data().schema, tint::kProjectSchema);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, tint::Project::create(root, "again"));  // not empty
+    }
+
+    void roundTripKeepsEverything() {
+        std::string root = fresh();
+        {
+            tint::Project p = tint::Project::create(root, "Fåglar 鳥");
+            p.add_class("Blåmes");
+            p.add_class("Robin / red");
+            p.add_class("  spaced  ");
+            fs::path src = fs::path(m_dir.path().toStdString()) / ("src" + std::to_string(m_n));
+            fs::create_directories(src);
+            testimg::write_png((src / "a.png").string(), 12, 7, 1);
+            testimg::write_png((src / "b.png").string(), 9, 9, 2);
+            tint::SilentJobContext ctx;
+            auto r = tint::stage_support_images(p.root(), {{p.data().classes[1].dir, {(src / "a.png").string(), (src / "b.png").string()}}},
+                                                {}, 32, ctx);
+            p.add_staged(r.imported);
+            tint::ModelSettings m;
+            m.generator_dir = "/models/sd15";
+            m.teacher_dir   = "/models/dinov2";
+            p.set_models(m);
+        }
+        tint::Project q = tint::Project::open(root + "/project.json");
+        QCOMPARE(QString::fromStdString(q.data().name), QStringLiteral("Fåglar 鳥"));
+        QCOMPARE(int(q.data().classes.size()), 3);
+        QCOMPARE(q.data().classes[0].name, std::string("Blåmes"));
+        QCOMPARE(q.data().classes[1].name, std::string("Robin / red"));
+        QVERIFY(q.data().classes[1].dir.find('/') == std::string::npos);
+        QCOMPARE(q.data().classes[2].name, std::string("spaced"));
+        QCOMPARE(int(q.data().classes[1].supports.size()), 2);
+        QCOMPARE(q.data().classes[1].supports[0].width, 12);
+        QCOMPARE(q.data().classes[1].supports[0].height, 7);
+        QVERIFY(fs::exists(q.absolute(q.data().classes[1].supports[1].file)));
+        QCOMPARE(q.data().models.generator_dir, std::string("/models/sd15"));
+        QCOMPARE(q.data().models.teacher_dir, std::string("/models/dinov2"));
+        // Saving what was read gives the same file again.
+        QCOMPARE(tint::project_to_json(q.data()), tint::project_to_json(tint::Project::open(root).data()));
+    }
+
+    void classNamesAreChecked() {
+        tint::Project p = tint::Project::create(fresh(), "n");
+        p.add_class("Daisy");
+        QVERIFY_THROWS_EXCEPTION(tint::Error, p.add_class("daisy"));  // case-insensitive duplicate
+        QVERIFY_THROWS_EXCEPTION(tint::Error, p.add_class("   "));
+        QVERIFY_THROWS_EXCEPTION(tint::Error, p.add_class(std::string("bad\x01name")));
+        p.add_class("Rose");
+        QVERIFY_THROWS_EXCEPTION(tint::Error, p.rename_class(1, "DAISY"));
+        p.rename_class(1, "Rosa");
+        QCOMPARE(tint::Project::open(p.root()).data().classes[1].name, std::string("Rosa"));
+        QCOMPARE(int(tint::Project::open(p.root()).data().classes.size()), 2);
+    }
+
+    void classDirsAreSafeAndUnique() {
+        QCOMPARE(tint::make_class_dir("a/b\\c:d", {}), std::string("a_b_c_d"));
+        QCOMPARE(tint::make_class_dir("..", {}), std::string("class"));
+        QCOMPARE(tint::make_class_dir("Daisy", {"daisy"}), std::string("Daisy-2"));
+        QCOMPARE(tint::make_class_dir("Daisy", {"Daisy", "Daisy-2"}), std::string("Daisy-3"));
+        std::string longName(100, 'x');
+        QCOMPARE(int(tint::make_class_dir(longName, {}).size()), 64);
+    }
+
+    void removeClassAndImage() {
+        std::string root = fresh();
+        tint::Project p  = tint::Project::create(root, "r");
+        p.add_class("keep");
+        p.add_class("drop");
+        fs::path src = fs::path(root).parent_path() / ("img" + std::to_string(m_n));
+        fs::create_directories(src);
+        testimg::write_png((src / "x.png").string(), 8, 8, 5);
+        testimg::write_png((src / "y.png").string(), 8, 8, 6);
+        tint::SilentJobContext ctx;
+        auto r = tint::stage_support_images(p.root(), {{p.data().classes[0].dir, {(src / "x.png").string(), (src / "y.png").string()}},
+                                                       {p.data().classes[1].dir, {(src / "x.png").string()}}},
+                                            {}, 32, ctx);
+        QCOMPARE(p.add_staged(r.imported), 3);
+        std::string dropDir = p.absolute("support/" + p.data().classes[1].dir);
+        QVERIFY(fs::exists(dropDir));
+        p.remove_class(1);
+        QVERIFY(!fs::exists(dropDir));
+        std::string gone = p.absolute(p.data().classes[0].supports[0].file);
+        p.remove_support(0, 0);
+        QVERIFY(!fs::exists(gone));
+        tint::Project q = tint::Project::open(root);
+        QCOMPARE(int(q.data().classes.size()), 1);
+        QCOMPARE(int(q.data().classes[0].supports.size()), 1);
+        // Staged images whose class has gone meanwhile are not added, and their files are removed.
+        auto late = tint::stage_support_images(p.root(), {{"vanished", {(src / "x.png").string()}}}, {}, 32, ctx);
+        QCOMPARE(p.add_staged(late.imported), 0);
+        QVERIFY(!fs::exists(p.absolute(late.imported[0].image.file)));
+    }
+
+    void reimportIsADuplicate() {
+        tint::Project p = tint::Project::create(fresh(), "d");
+        p.add_class("c");
+        fs::path src = fs::path(p.root()).parent_path() / ("dup" + std::to_string(m_n));
+        fs::create_directories(src);
+        testimg::write_png((src / "x.png").string(), 8, 8, 5);
+        tint::SilentJobContext ctx;
+        auto first = tint::stage_support_images(p.root(), {{p.data().classes[0].dir, {(src / "x.png").string()}}}, {}, 32, ctx);
+        p.add_staged(first.imported);
+        auto again = tint::stage_support_images(p.root(), {{p.data().classes[0].dir, {(src / "x.png").string()}}},
+                                                {{p.data().classes[0].dir, p.support_hashes(0)}}, 32, ctx);
+        QCOMPARE(int(again.imported.size()), 0);
+        QCOMPARE(int(again.failed.size()), 1);
+        QVERIFY(again.failed[0].reason.find("already in this class") != std::string::npos);
+    }
+
+    void unknownKeysSurviveASave() {
+        auto data        = tint::project_from_json(
+            R"({"schema": 1, "name": "u", "future_feature": {"a": [1, 2]}, "classes": []})", "test");
+        QCOMPARE(int(data.unknown.size()), 1);
+        auto again = tint::project_from_json(tint::project_to_json(data), "test");
+        QCOMPARE(again.unknown.at("future_feature"), std::string(R"({"a":[1,2]})"));
+    }
+
+    void corruptProjectIsRefusedUntouched() {
+        std::string root = fresh();
+        tint::Project::create(root, "c").add_class("a");
+        auto good = bytes(root + "/project.json");
+        testimg::write_bytes(root + "/project.json", {good.begin(), good.begin() + std::ptrdiff_t(good.size() / 2)});
+        expectOpenFails(root, QStringLiteral("truncated or corrupt"));
+        std::string garbage = "\x89PNG not json at all";
+        testimg::write_bytes(root + "/project.json", {garbage.begin(), garbage.end()});
+        expectOpenFails(root, QStringLiteral("not a valid project file"));
+        std::string wrongType = R"({"schema": 1, "classes": {"a": 1}})";
+        testimg::write_bytes(root + "/project.json", {wrongType.begin(), wrongType.end()});
+        expectOpenFails(root, QStringLiteral("classes"));
+        std::string escape = R"({"schema": 1, "classes": [{"name": "a", "dir": "a", "supports": [{"file": "../../etc/passwd"}]}]})";
+        testimg::write_bytes(root + "/project.json", {escape.begin(), escape.end()});
+        expectOpenFails(root, QStringLiteral("invalid file path"));
+        testimg::write_bytes(root + "/project.json", {});
+        expectOpenFails(root, QStringLiteral("truncated or corrupt"));
+    }
+
+    void newerSchemaIsRefusedUntouched() {
+        std::string root = fresh();
+        tint::Project::create(root, "n");
+        std::string future = R"({"schema": 99, "name": "from the future", "classes": []})";
+        testimg::write_bytes(root + "/project.json", {future.begin(), future.end()});
+        expectOpenFails(root, QStringLiteral("newer"));
+    }
+
+    void atomicWriteLeavesNoTemporaryFiles() {
+        std::string dir = m_dir.path().toStdString() + "/atomic";
+        fs::create_directories(dir);
+        for (int i = 0; i < 20; ++i) tint::write_file_atomic(dir + "/f.txt", std::string(std::size_t(i * 100), 'a'));
+        int entries = 0;
+        for (const auto& e : fs::directory_iterator(dir)) {
+            (void)e;
+            ++entries;
+        }
+        QCOMPARE(entries, 1);
+        QCOMPARE(int(fs::file_size(dir + "/f.txt")), 1900);
+        // Writing into a folder that does not exist fails with a message and leaves nothing.
+        try {
+            tint::write_file_atomic(dir + "/missing/f.txt", std::string("x"));
+            QFAIL("must throw");
+        } catch (const tint::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("No such file")), e.what());
+        }
+    }
+
+    void demoProjectFromBundledPhotos() {
+        std::string root = fresh("demo");
+        tint::SilentJobContext ctx;
+        tint::Project p = tint::create_demo_project(root, TINT_SOURCE_RESOURCES "/demo/flowers", 5, ctx);
+        QCOMPARE(int(p.data().classes.size()), 5);
+        for (const auto& c : p.data().classes) QCOMPARE(int(c.supports.size()), 5);
+        QCOMPARE(p.data().classes[0].name, std::string("daisy"));
+        QVERIFY(fs::exists(p.absolute("support/ATTRIBUTION.txt")));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestProjectStore)
+#include "tst_project_store.moc"

@@ -1,0 +1,112 @@
+// Offscreen smoke test of the whole window: first start creates and opens the demo project on
+// the engine thread, every pane is there, and the panes' models show the project.
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QStatusBar>
+#include <QListView>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QtTest>
+
+#include <filesystem>
+
+#include "Application.h"
+#include "EngineClient.h"
+#include "MainWindow.h"
+#include "ProjectController.h"
+#include "models/ClassListModel.h"
+#include "models/SupportImageModel.h"
+#include "panes/DistillPane.h"
+#include "panes/InversionPane.h"
+#include "panes/SupportPane.h"
+#include "panes/SyntheticPane.h"
+#include "widgets/LogView.h"
+#include "widgets/PlotWidget.h"
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // settings and the demo go to a test location
+        qApp->setProperty("tint_no_dialogs", true);
+        std::error_code ec;
+        std::filesystem::remove_all(Application::demoProjectDir().toStdString(), ec);
+    }
+
+    void opensTheDemoProject() {
+        Application app;
+        QSignalSpy idle(&app, &Application::idle);
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{QString(), true, QString()});
+        QVERIFY(opened.wait(120000));
+        MainWindow* w = app.window();
+        QVERIFY(w->isVisible());
+        QCOMPARE(w->tabs()->count(), 4);
+        QVERIFY(w->findChild<QDockWidget*>(QStringLiteral("LogDock")) != nullptr);
+        QStringList menus;
+        for (QAction* a : w->menuBar()->actions()) menus << a->text();
+        QCOMPARE(menus, (QStringList{QStringLiteral("&File"), QStringLiteral("&Settings"), QStringLiteral("&Help")}));
+
+        SupportPane* support = w->supportPane();
+        ClassListModel* classes = support->classModel();
+        QAbstractItemModelTester tester(classes, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(classes->rowCount(), 5);
+        QStringList names;
+        for (int i = 0; i < 5; ++i) names << classes->data(classes->index(i), Qt::EditRole).toString();
+        QCOMPARE(names, (QStringList{QStringLiteral("daisy"), QStringLiteral("dandelion"), QStringLiteral("roses"),
+                                     QStringLiteral("sunflowers"), QStringLiteral("tulips")}));
+        for (int i = 0; i < 5; ++i) QCOMPARE(classes->data(classes->index(i), ClassListModel::SupportCountRole).toInt(), 5);
+
+        // The first class is selected and its thumbnails arrive from the engine thread.
+        SupportImageModel* images = support->imageModel();
+        QAbstractItemModelTester imageTester(images, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(support->currentClass(), 0);
+        QCOMPARE(images->rowCount(), 5);
+        QTRY_VERIFY_WITH_TIMEOUT(!images->data(images->index(4), Qt::DecorationRole).isNull(), 60000);
+
+        // Selecting another class shows its images.
+        support->selectClass(3);
+        QCOMPARE(images->classIndex(), 3);
+        QVERIFY(images->data(images->index(0), SupportImageModel::FilePathRole).toString().contains(QStringLiteral("/support/sunflowers/")));
+
+        // The other panes are there and follow the project.
+        QCOMPARE(w->inversionPane()->classBox()->count(), 5);
+        QCOMPARE(w->inversionPane()->lossPlot()->pointCount(0), 0);
+        QCOMPARE(w->distillPane()->confusionModel()->rowCount(), 5);
+        QCOMPARE(w->distillPane()->confusionModel()->columnCount(), 5);
+        QVERIFY(w->distillPane()->accuracyPlot() != nullptr);
+        QAbstractItemModelTester synthTester(w->syntheticPane()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(w->syntheticPane()->model()->rowCount(), 0);
+
+        // The log dock received the engine's messages.
+        QTRY_VERIFY_WITH_TIMEOUT(w->logView()->lineCount() > 0, 10000);
+
+        // A second start opens the same project instead of creating it again.
+        QString root = app.project()->rootPath();
+        QVERIFY(root.endsWith(QStringLiteral("Flowers.tintproj")));
+    }
+
+    void reopensTheLastProject() {
+        Application app;
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{});
+        if (opened.count() == 0) QVERIFY(opened.wait(30000));
+        QCOMPARE(app.project()->classCount(), 5);
+        QCOMPARE(app.project()->rootPath(), QDir::cleanPath(Application::demoProjectDir()));
+    }
+
+    void badProjectPathShowsAnError() {
+        Application app;
+        app.start(StartOptions{QStringLiteral("/nonexistent/x.tintproj"), false, QString()});
+        QVERIFY(!app.project()->isOpen());
+        QVERIFY(app.window()->statusBar()->currentMessage().contains(QStringLiteral("not a project folder")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,309 @@
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolButton>
+
+#include "ProjectController.h"
+#include "panes/DistillPane.h"
+#include "panes/InversionPane.h"
+#include "panes/SupportPane.h"
+#include "panes/SyntheticPane.h"
+#include "tint/Runtime.h"
+#include "widgets/LogView.h"
+
+namespace {
+QString formatDuration(double seconds) {
+    if (seconds < 0) return {};
+    qint64 s = qint64(seconds + 0.5);
+    if (s < 60) return QObject::tr("%1 s").arg(s);
+    if (s < 3600) return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+}  // namespace
+
+MainWindow::MainWindow(ProjectController* project, QWidget* parent) : QMainWindow(parent), m_project(project) {
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    m_tabs      = new QTabWidget(this);
+    m_support   = new SupportPane(project, this);
+    m_inversion = new InversionPane(project, this);
+    m_synthetic = new SyntheticPane(project, this);
+    m_distill   = new DistillPane(project, this);
+    m_tabs->addTab(m_support, tr("1  Support set"));
+    m_tabs->addTab(m_inversion, tr("2  Inversion"));
+    m_tabs->addTab(m_synthetic, tr("3  Synthetic images"));
+    m_tabs->addTab(m_distill, tr("4  Distillation"));
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    m_log     = new LogView(this);
+    auto* dock = new QDockWidget(tr("Log"), this);
+    dock->setObjectName(QStringLiteral("LogDock"));
+    dock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+
+    buildMenus();
+    buildStatusBar();
+    connect(m_support, &SupportPane::importImagesRequested, this, &MainWindow::chooseImportImages);
+    connect(m_support, &SupportPane::importFolderRequested, this, &MainWindow::chooseImportFolder);
+    connect(m_support, &SupportPane::errorOccurred, this, &MainWindow::showError);
+    connect(m_inversion, &InversionPane::settingsRequested, this, &MainWindow::preferencesRequested);
+    connect(project, &ProjectController::projectOpened, this, &MainWindow::updateTitle);
+    connect(project, &ProjectController::projectClosed, this, &MainWindow::updateTitle);
+    updateTitle();
+    resize(1280, 860);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::chooseNewProject);
+    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseOpenProject);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open the &Demo Project"), this, &MainWindow::openDemoRequested);
+    QAction* save = file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+        QString error;
+        if (m_project->save(&error))
+            statusBar()->showMessage(tr("Saved. Every change is also saved as it is made."), 4000);
+        else if (m_project->isOpen())
+            showError(tr("Cannot save the project"), error);
+    });
+    save->setObjectName(QStringLiteral("actionSave"));
+    file->addSeparator();
+    file->addAction(tr("&Import Images…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::chooseImportImages);
+    file->addAction(tr("Import &Folder per Class…"), this, &MainWindow::chooseImportFolder);
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->setObjectName(QStringLiteral("menuExport"));
+    const QString notYet = tr("Available once a student has been trained.");
+    for (const QString& label : {tr("Student to &ONNX…"), tr("&Tokens as Embeddings…"),
+                                 tr("&Curated Dataset as Folder per Class…"), tr("Model &Card…")}) {
+        QAction* a = exportMenu->addAction(label);
+        a->setEnabled(false);
+        a->setToolTip(notYet);
+        a->setStatusTip(notYet);
+    }
+    exportMenu->setToolTipsVisible(true);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, &MainWindow::preferencesRequested);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Models: What to Download…"), this, &MainWindow::showModelsHelp);
+    help->addAction(tr("&About TINT Workbench"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildStatusBar() {
+    m_jobLabel   = new QLabel(this);
+    m_etaLabel   = new QLabel(this);
+    m_queueLabel = new QLabel(this);
+    m_progress   = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->setVisible(false);
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the running job now. Hold for more choices."));
+    m_cancel->setPopupMode(QToolButton::MenuButtonPopup);
+    auto* cancelMenu = new QMenu(m_cancel);
+    cancelMenu->addAction(tr("Cancel now"), this, [this] { Q_EMIT cancelRequested(2); });
+    cancelMenu->addAction(tr("Stop after the current item"), this, [this] { Q_EMIT cancelRequested(1); });
+    m_cancel->setMenu(cancelMenu);
+    m_cancel->setVisible(false);
+    connect(m_cancel, &QToolButton::clicked, this, [this] { Q_EMIT cancelRequested(2); });
+    statusBar()->addPermanentWidget(m_jobLabel);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_etaLabel);
+    statusBar()->addPermanentWidget(m_queueLabel);
+    statusBar()->addPermanentWidget(m_cancel);
+}
+
+void MainWindow::updateTitle() {
+    if (m_project->isOpen())
+        setWindowTitle(tr("%1 — TINT Workbench").arg(m_project->displayName()));
+    else
+        setWindowTitle(tr("TINT Workbench"));
+}
+
+void MainWindow::setRecentProjects(const QStringList& paths) {
+    m_recentMenu->clear();
+    for (const QString& p : paths)
+        m_recentMenu->addAction(QFileInfo(p).fileName() + QStringLiteral("  (") + p + QStringLiteral(")"), this,
+                                [this, p] { Q_EMIT openProjectRequested(p); });
+    m_recentMenu->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::chooseNewProject() {
+    QString dir = QFileDialog::getSaveFileName(this, tr("New project"), QString(), tr("TINT projects (*.tintproj)"));
+    if (dir.isEmpty()) return;
+    if (!dir.endsWith(QStringLiteral(".tintproj"))) dir += QStringLiteral(".tintproj");
+    Q_EMIT newProjectRequested(dir, QFileInfo(dir).completeBaseName());
+}
+
+void MainWindow::chooseOpenProject() {
+    QString dir = QFileDialog::getExistingDirectory(this, tr("Open a project folder (*.tintproj)"));
+    if (!dir.isEmpty()) Q_EMIT openProjectRequested(dir);
+}
+
+void MainWindow::chooseImportImages() {
+    if (!m_project->isOpen()) return showError(tr("No project"), tr("Open or create a project first."));
+    QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import images"), QString(),
+        tr("Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)"));
+    if (!files.isEmpty()) importPaths(files);
+}
+
+void MainWindow::chooseImportFolder() {
+    if (!m_project->isOpen()) return showError(tr("No project"), tr("Open or create a project first."));
+    QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with one sub-folder per class"));
+    if (!dir.isEmpty()) Q_EMIT importClassFoldersRequested(dir);
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (!m_project->isOpen()) return showError(tr("No project"), tr("Open or create a project first."));
+    QStringList files;
+    for (const QString& p : paths) {
+        if (QFileInfo(p).isDir())
+            Q_EMIT importClassFoldersRequested(p);
+        else
+            files << p;
+    }
+    if (files.isEmpty()) return;
+    int c = m_support->currentClass();
+    if (c < 0) {
+        bool ok      = false;
+        QString name = QInputDialog::getText(this, tr("New class"),
+                                             tr("The images need a class. Name of the new class:"),
+                                             QLineEdit::Normal, {}, &ok);
+        if (!ok) return;
+        QString error;
+        if (!m_project->addClass(name, &error)) return showError(tr("Cannot add the class"), error);
+        c = m_project->classCount() - 1;
+        m_support->selectClass(c);
+    }
+    Q_EMIT importFilesRequested(c, files);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && m_project->isOpen()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (paths.isEmpty()) return;
+    event->acceptProposedAction();
+    m_tabs->setCurrentWidget(m_support);
+    importPaths(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_currentJob != 0) {
+        auto answer = QMessageBox::question(this, tr("A job is running"),
+                                            tr("A job is still running. Cancel it and quit? Finished work is kept."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        Q_EMIT cancelRequested(2);
+    }
+    event->accept();
+}
+
+void MainWindow::onJobStarted(JobId id, const QString& title) {
+    m_currentJob = id;
+    m_jobLabel->setText(title);
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(true);
+    m_etaLabel->clear();
+    m_cancel->setVisible(true);
+    m_cancel->setEnabled(true);
+}
+
+void MainWindow::onJobProgress(const JobProgress& p) {
+    if (p.id != m_currentJob) return;
+    if (p.total > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(1000.0 * double(p.step) / double(p.total)));
+        m_progress->setFormat(QStringLiteral("%1 / %2").arg(p.step).arg(p.total));
+    }
+    m_jobLabel->setText(p.message.isEmpty() ? p.title : p.title + QStringLiteral(": ") + p.message);
+    m_etaLabel->setText(p.etaSeconds >= 0 ? tr("about %1 left").arg(formatDuration(p.etaSeconds)) : QString());
+}
+
+void MainWindow::onJobEnded(JobId id, const QString& summary) {
+    if (id == m_currentJob) {
+        m_currentJob = 0;
+        m_progress->setVisible(false);
+        m_cancel->setVisible(false);
+        m_jobLabel->clear();
+        m_etaLabel->clear();
+    }
+    if (!summary.isEmpty()) statusBar()->showMessage(summary, 8000);
+}
+
+void MainWindow::setQueuedJobs(int count) {
+    m_queueLabel->setText(count > 0 ? tr("%n more queued", nullptr, count) : QString());
+}
+
+void MainWindow::onLogMessage(int level, const QString& logger, const QString& text) {
+    m_log->appendMessage(level, logger, text);
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    if (qApp->property("tint_no_dialogs").toBool()) {  // offscreen tests: record instead of blocking
+        statusBar()->showMessage(title + QStringLiteral(": ") + message);
+        return;
+    }
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::showAbout() {
+    tint::RuntimeInfo r = tint::runtime_info();
+    QMessageBox::about(
+        this, tr("About TINT Workbench"),
+        tr("<h3>TINT Workbench %1</h3>"
+           "<p>Turns a handful of labelled photos into a tiny, fast image classifier: Stable Diffusion is "
+           "inverted on your images (textual and null-text inversion, the TINT method of Landolsi and Kahl), "
+           "new training images are synthesised, and a large teacher is distilled into a small student.</p>"
+           "<p>Qt %2<br>LibTorch %3<br>OpenCV %4<br>spdlog %5<br>CUDA: %6<br>Compute threads: %7</p>"
+           "<p>Demo photos: TensorFlow flowers, CC BY 2.0 (see ATTRIBUTION.txt in the demo project).</p>")
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                 QString::fromStdString(r.torch_version), QString::fromStdString(r.opencv_version),
+                 QString::fromStdString(r.spdlog_version),
+                 r.cuda_available ? tr("%n device(s)", nullptr, r.cuda_devices) : tr("not available"))
+            .arg(r.threads));
+}
+
+void MainWindow::showModelsHelp() {
+    QMessageBox box(this);
+    box.setWindowTitle(tr("Models"));
+    box.setTextFormat(Qt::RichText);
+    box.setText(
+        tr("<h3>Which models TINT Workbench uses</h3>"
+           "<p><b>Generator</b> (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout "
+           "(model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), "
+           "downloaded once from the Hugging Face Hub, for example with <tt>huggingface-cli download "
+           "stable-diffusion-v1-5/stable-diffusion-v1-5</tt>. Without it the workbench makes training images "
+           "by heavy augmentation of your support photos.</p>"
+           "<p><b>Teacher</b>: a Hugging Face vision model folder (config.json + model.safetensors) such as "
+           "DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.</p>"
+           "<p>Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.</p>"));
+    box.exec();
+}

@@ -1,0 +1,101 @@
+#include "SettingsDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace {
+QWidget* withBrowse(QLineEdit* edit, QWidget* parent, const QString& caption) {
+    auto* w      = new QWidget(parent);
+    auto* layout = new QHBoxLayout(w);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* browse = new QPushButton(QObject::tr("Browse…"), w);
+    layout->addWidget(edit, 1);
+    layout->addWidget(browse);
+    QObject::connect(browse, &QPushButton::clicked, w, [edit, w, caption] {
+        QString dir = QFileDialog::getExistingDirectory(w, caption, edit->text());
+        if (!dir.isEmpty()) edit->setText(dir);
+    });
+    return w;
+}
+}  // namespace
+
+SettingsDialog::SettingsDialog(const WorkbenchSettings& s, bool cudaAvailable, QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Preferences"));
+    m_threads = new QSpinBox(this);
+    m_threads->setRange(0, 256);
+    m_threads->setSpecialValueText(tr("one per core"));
+    m_threads->setValue(s.threads);
+    m_device = new QComboBox(this);
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    if (cudaAvailable) m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    m_device->setCurrentIndex(qMax(0, m_device->findData(s.device)));
+    m_precision = new QComboBox(this);
+    m_precision->addItem(tr("32-bit float (exact)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("16-bit float (GPU only)"), QStringLiteral("fp16"));
+    m_precision->addItem(tr("bfloat16 (GPU only)"), QStringLiteral("bf16"));
+    m_precision->setCurrentIndex(qMax(0, m_precision->findData(s.precision)));
+    m_generator       = new QLineEdit(s.generatorDir, this);
+    m_teacher         = new QLineEdit(s.teacherDir, this);
+    m_generatorStatus = new QLabel(this);
+    m_teacherStatus   = new QLabel(this);
+    m_generatorStatus->setWordWrap(true);
+    m_teacherStatus->setWordWrap(true);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Compute threads:"), m_threads);
+    form->addRow(tr("Device:"), m_device);
+    form->addRow(tr("Precision:"), m_precision);
+    form->addRow(tr("Stable Diffusion folder:"), withBrowse(m_generator, this, tr("Choose a diffusers folder")));
+    form->addRow(QString(), m_generatorStatus);
+    form->addRow(tr("Teacher folder:"), withBrowse(m_teacher, this, tr("Choose a teacher model folder")));
+    form->addRow(QString(), m_teacherStatus);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+    connect(m_generator, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_teacher, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    validate();
+    resize(640, sizeHint().height());
+}
+
+void SettingsDialog::validate() {
+    QString g = m_generator->text().trimmed();
+    if (g.isEmpty())
+        m_generatorStatus->setText(tr("None: the augmentation generator is used instead of Stable Diffusion."));
+    else if (!QFileInfo::exists(QDir(g).filePath(QStringLiteral("model_index.json"))))
+        m_generatorStatus->setText(tr("<span style='color:#b00'>Not a diffusers folder: %1 has no model_index.json.</span>")
+                                       .arg(g.toHtmlEscaped()));
+    else
+        m_generatorStatus->setText(tr("Found model_index.json."));
+    QString t = m_teacher->text().trimmed();
+    if (t.isEmpty())
+        m_teacherStatus->setText(tr("None configured: distillation needs a teacher (see Help › Models)."));
+    else if (!QFileInfo::exists(QDir(t).filePath(QStringLiteral("config.json"))))
+        m_teacherStatus->setText(
+            tr("<span style='color:#b00'>Not a model folder: %1 has no config.json.</span>").arg(t.toHtmlEscaped()));
+    else
+        m_teacherStatus->setText(tr("Found config.json."));
+}
+
+WorkbenchSettings SettingsDialog::settings() const {
+    WorkbenchSettings s;
+    s.threads      = m_threads->value();
+    s.device       = m_device->currentData().toString();
+    s.precision    = m_precision->currentData().toString();
+    s.generatorDir = m_generator->text().trimmed();
+    s.teacherDir   = m_teacher->text().trimmed();
+    return s;
+}

@@ -1,0 +1,174 @@
+#include "SupportPane.h"
+
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListView>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "ProjectController.h"
+#include "models/ClassListModel.h"
+#include "models/SupportImageModel.h"
+
+SupportPane::SupportPane(ProjectController* project, QWidget* parent)
+    : QWidget(parent),
+      m_project(project),
+      m_classes(new ClassListModel(project, this)),
+      m_images(new SupportImageModel(project, this)) {
+    // Left: classes.
+    m_classView = new QListView(this);
+    m_classView->setModel(m_classes);
+    m_classView->setEditTriggers(QListView::EditKeyPressed | QListView::DoubleClicked);
+    m_classView->setAccessibleName(tr("Classes"));
+    auto* addButton = new QPushButton(tr("&Add class…"), this);
+    m_renameButton  = new QPushButton(tr("Rename"), this);
+    m_deleteButton  = new QPushButton(tr("Delete"), this);
+    auto* classButtons = new QHBoxLayout;
+    classButtons->addWidget(addButton);
+    classButtons->addWidget(m_renameButton);
+    classButtons->addWidget(m_deleteButton);
+    auto* left       = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto* classesLabel = new QLabel(tr("<b>Classes</b>"), left);
+    leftLayout->addWidget(classesLabel);
+    leftLayout->addWidget(m_classView);
+    leftLayout->addLayout(classButtons);
+
+    // Right: the images of the selected class.
+    m_header    = new QLabel(this);
+    m_imageView = new QListView(this);
+    m_imageView->setModel(m_images);
+    m_imageView->setViewMode(QListView::IconMode);
+    m_imageView->setIconSize(QSize(128, 128));
+    m_imageView->setGridSize(QSize(150, 160));
+    m_imageView->setResizeMode(QListView::Adjust);
+    m_imageView->setMovement(QListView::Static);
+    m_imageView->setUniformItemSizes(true);
+    m_imageView->setSelectionMode(QListView::ExtendedSelection);
+    m_imageView->setWordWrap(true);
+    m_imageView->setAccessibleName(tr("Support images"));
+    m_empty = new QLabel(tr("No images yet. Drop photos here, or use Import images…"), this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_importButton      = new QPushButton(tr("&Import images…"), this);
+    auto* folderButton  = new QPushButton(tr("Import &folder per class…"), this);
+    m_removeButton      = new QPushButton(tr("Remove selected"), this);
+    auto* imageButtons  = new QHBoxLayout;
+    imageButtons->addWidget(m_importButton);
+    imageButtons->addWidget(folderButton);
+    imageButtons->addStretch();
+    imageButtons->addWidget(m_removeButton);
+    auto* right       = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_header);
+    rightLayout->addWidget(m_imageView, 1);
+    rightLayout->addWidget(m_empty);
+    rightLayout->addLayout(imageButtons);
+
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(addButton, &QPushButton::clicked, this, &SupportPane::addClass);
+    connect(m_renameButton, &QPushButton::clicked, this, &SupportPane::renameClass);
+    connect(m_deleteButton, &QPushButton::clicked, this, &SupportPane::deleteClass);
+    connect(m_removeButton, &QPushButton::clicked, this, &SupportPane::removeSelectedImages);
+    connect(m_importButton, &QPushButton::clicked, this, &SupportPane::importImagesRequested);
+    connect(folderButton, &QPushButton::clicked, this, &SupportPane::importFolderRequested);
+    connect(m_classes, &ClassListModel::renameFailed, this,
+            [this](const QString& msg) { Q_EMIT errorOccurred(tr("Cannot rename the class"), msg); });
+    connect(m_classView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) {
+                m_images->setClassIndex(current.isValid() ? current.row() : -1);
+                updateState();
+            });
+    connect(m_classes, &QAbstractItemModel::modelReset, this, [this] {
+        int want = m_images->classIndex();
+        if (want < 0 && m_classes->rowCount() > 0) want = 0;
+        if (want >= 0) selectClass(want);
+        updateState();
+    });
+    connect(m_images, &QAbstractItemModel::modelReset, this, &SupportPane::updateState);
+    connect(m_imageView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SupportPane::updateState);
+    updateState();
+}
+
+int SupportPane::currentClass() const {
+    QModelIndex i = m_classView->currentIndex();
+    return i.isValid() ? i.row() : -1;
+}
+
+void SupportPane::selectClass(int index) {
+    if (index < 0 || index >= m_classes->rowCount()) return;
+    m_classView->setCurrentIndex(m_classes->index(index));
+    m_images->setClassIndex(index);
+}
+
+void SupportPane::updateState() {
+    int c                      = currentClass();
+    const tint::ClassEntry* ce = m_project->classAt(c);
+    m_renameButton->setEnabled(ce != nullptr);
+    m_deleteButton->setEnabled(ce != nullptr);
+    m_importButton->setEnabled(m_project->isOpen());
+    m_removeButton->setEnabled(ce && m_imageView->selectionModel()->hasSelection());
+    if (!m_project->isOpen()) {
+        m_header->setText(tr("No project is open. Use File › New Project or File › Open Project."));
+    } else if (!ce) {
+        m_header->setText(tr("Add a class to start, or import a folder with one sub-folder per class."));
+    } else {
+        m_header->setText(tr("<b>%1</b>: %n support image(s). Most work needs 1 to 10 per class.", nullptr,
+                             int(ce->supports.size()))
+                              .arg(QString::fromStdString(ce->name).toHtmlEscaped()));
+    }
+    m_empty->setVisible(m_project->isOpen() && m_images->rowCount() == 0);
+}
+
+void SupportPane::addClass() {
+    if (!m_project->isOpen()) return;
+    bool ok      = false;
+    QString name = QInputDialog::getText(this, tr("Add class"), tr("Class name:"), QLineEdit::Normal, {}, &ok);
+    if (!ok) return;
+    QString error;
+    if (!m_project->addClass(name, &error)) {
+        Q_EMIT errorOccurred(tr("Cannot add the class"), error);
+        return;
+    }
+    selectClass(m_project->classCount() - 1);
+}
+
+void SupportPane::renameClass() {
+    QModelIndex i = m_classView->currentIndex();
+    if (i.isValid()) m_classView->edit(i);
+}
+
+void SupportPane::deleteClass() {
+    int c                      = currentClass();
+    const tint::ClassEntry* ce = m_project->classAt(c);
+    if (!ce) return;
+    auto answer = QMessageBox::question(
+        this, tr("Delete class"),
+        tr("Delete the class \"%1\" with its %n support image(s)? This cannot be undone.", nullptr,
+           int(ce->supports.size()))
+            .arg(QString::fromStdString(ce->name)));
+    if (answer != QMessageBox::Yes) return;
+    QString error;
+    if (!m_project->removeClass(c, &error)) Q_EMIT errorOccurred(tr("Cannot delete the class"), error);
+}
+
+void SupportPane::removeSelectedImages() {
+    int c = currentClass();
+    QList<int> rows;
+    for (const QModelIndex& i : m_imageView->selectionModel()->selectedIndexes()) rows << i.row();
+    if (rows.isEmpty()) return;
+    QString error;
+    if (!m_project->removeSupports(c, rows, &error)) Q_EMIT errorOccurred(tr("Cannot remove the images"), error);
+}

@@ -1,0 +1,49 @@
+#pragma once
+// Step 1: the support set. Classes on the left, the selected class's images on the right.
+#include <QWidget>
+
+class ProjectController;
+class ClassListModel;
+class SupportImageModel;
+class QListView;
+class QLabel;
+class QPushButton;
+
+class SupportPane : public QWidget {
+    Q_OBJECT
+public:
+    SupportPane(ProjectController* project, QWidget* parent = nullptr);
+
+    ClassListModel* classModel() const { return m_classes; }
+    SupportImageModel* imageModel() const { return m_images; }
+    QListView* classView() const { return m_classView; }
+    QListView* imageView() const { return m_imageView; }
+    /// The selected class (-1 when none).
+    int currentClass() const;
+    void selectClass(int index);
+
+Q_SIGNALS:
+    void importImagesRequested();
+    void importFolderRequested();
+    void errorOccurred(const QString& title, const QString& message);
+
+public Q_SLOTS:
+    void addClass();
+    void renameClass();
+    void deleteClass();
+    void removeSelectedImages();
+
+private:
+    void updateState();
+    ProjectController* m_project;
+    ClassListModel* m_classes;
+    SupportImageModel* m_images;
+    QListView* m_classView;
+    QListView* m_imageView;
+    QLabel* m_header;
+    QLabel* m_empty;
+    QPushButton* m_renameButton;
+    QPushButton* m_deleteButton;
+    QPushButton* m_importButton;
+    QPushButton* m_removeButton;
+};
