@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("tintbench"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    // Untranslated locales (and "C") still get English plural forms.
+    if (translator.load(QLocale(), QStringLiteral("tintbench"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+        translator.load(QStringLiteral(":/i18n/tintbench_en.qm")))
         QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;

@@ -16,7 +16,7 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins qt6-translations-l10n
     libqcustomplot-dev libqcustomplot2.1-qt6
     libtorch-dev libopenblas0-openmp
-    libopencv-dev libspdlog-dev nlohmann-json3-dev
+    libopencv-dev libspdlog-dev nlohmann-json3-dev libicu-dev zlib1g-dev
     libonnx-dev libprotobuf-dev protobuf-compiler
     xvfb xauth
 )

@@ -57,6 +57,7 @@ MainWindow::MainWindow(ProjectController* project, QWidget* parent) : QMainWindo
     dock->setObjectName(QStringLiteral("LogDock"));
     dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {140}, Qt::Vertical);
 
     buildMenus();
     buildStatusBar();

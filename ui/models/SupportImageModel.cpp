@@ -1,6 +1,8 @@
 #include "SupportImageModel.h"
 
+#include <QColor>
 #include <QFileInfo>
+#include <QIcon>
 #include <QPixmap>
 
 #include "ProjectController.h"
@@ -69,8 +71,14 @@ QVariant SupportImageModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole: return QFileInfo(path).fileName();
         case Qt::DecorationRole: {
             auto it = m_thumbs.constFind(path);
-            if (it != m_thumbs.constEnd() && !it->isNull()) return QPixmap::fromImage(*it);
-            return {};
+            if (it != m_thumbs.constEnd() && !it->isNull()) return QIcon(QPixmap::fromImage(*it));
+            // Same size as a thumbnail, so that views lay out once and do not jump when it arrives.
+            static const QIcon placeholder = [] {
+                QPixmap p(160, 160);
+                p.fill(QColor(0xe4, 0xe4, 0xe4));
+                return QIcon(p);
+            }();
+            return placeholder;
         }
         case Qt::ToolTipRole:
             return s ? tr("%1\n%2 x %3 pixels\nimported from %4")
