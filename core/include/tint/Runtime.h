@@ -19,6 +19,10 @@ RuntimeInfo runtime_info();
 /// Debian's LibTorch starts with one thread, so callers always set this explicitly.
 void set_compute_threads(int n);
 
+/// Tunes the C allocator for large, short-lived tensors (once per process; set_compute_threads
+/// calls it).
+void configure_allocator();
+
 /// Number of hardware threads (at least 1).
 int hardware_threads();
 
