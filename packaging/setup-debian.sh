@@ -18,7 +18,7 @@ packages=(
     libtorch-dev libopenblas0-openmp
     libopencv-dev libspdlog-dev nlohmann-json3-dev libicu-dev zlib1g-dev
     libonnx-dev libprotobuf-dev protobuf-compiler
-    xvfb xauth
+    xvfb xauth clang-14 libclang-rt-14-dev
 )
 sudo=""
 if [[ $(id -u) -ne 0 ]]; then sudo=sudo; fi
