@@ -1,0 +1,142 @@
+// Students: torchvision parity of ResNet-18 and MobileNetV2 (key names, shapes and eval-mode outputs
+// from tests/data/students), and the few-shot networks at any input size.
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "io/safetensors.h"
+#include "nn/students.h"
+#include "tint/Error.h"
+#include "tint/Runtime.h"
+#include "weights/state_dict.h"
+
+namespace {
+const std::string kData = TINT_TEST_DATA "/students/";
+
+// The fixture's resnet18 weight formula (fixtures README §6.8).
+double fill_u(std::uint64_t k, std::uint64_t i) {
+    std::uint64_t h = (i * 2654435761ULL + k * 40503ULL + 12345ULL) % 4294967296ULL;
+    h ^= h >> 16;
+    h = (h * 0x7feb352dULL) % 4294967296ULL;
+    h ^= h >> 15;
+    h = (h * 0x846ca68bULL) % 4294967296ULL;
+    h ^= h >> 16;
+    return static_cast<double>(h) / 4294967296.0 * 2.0 - 1.0;
+}
+
+void expectClose(const torch::Tensor& a, const torch::Tensor& b, double atol, const char* what) {
+    QVERIFY2(a.sizes() == b.sizes(), what);
+    double d = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
+    QVERIFY2(d <= atol, qPrintable(QStringLiteral("%1: max abs diff %2").arg(QLatin1String(what)).arg(d)));
+}
+}  // namespace
+
+class TestStudents : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { tint::set_compute_threads(2); }
+
+    void fillRuleMatchesTheDocumentedChecks() {
+        QVERIFY(std::abs(fill_u(0, 0) - 0.134246464) < 1e-9);
+        QVERIFY(std::abs(fill_u(0, 2) - 0.347183414) < 1e-9);
+        QVERIFY(std::abs(fill_u(6, 1) - -0.487862278) < 1e-9);
+    }
+
+    void resnet18MatchesTorchvision() {
+        nlohmann::json manifest;
+        std::ifstream(kData + "resnet18_manifest.json") >> manifest;
+        auto bn = tint::io::SafetensorsFile::open(kData + "resnet18_bn_stats.safetensors");
+        tint::nn::ResNet18Impl model(5);
+        std::map<std::string, torch::Tensor> params;
+        for (auto& p : model.named_parameters()) params[p.key()] = p.value();
+        for (auto& b : model.named_buffers()) params[b.key()] = b.value();
+        QCOMPARE(params.size(), manifest["tensors"].size());  // the same key set as torchvision
+        torch::NoGradGuard ng;
+        for (const auto& t : manifest["tensors"]) {
+            const std::string name = t["name"];
+            QVERIFY2(params.count(name), name.c_str());
+            auto& dst = params[name];
+            std::vector<std::int64_t> shape = t["shape"];
+            QVERIFY2(dst.sizes() == torch::IntArrayRef(shape), name.c_str());
+            if (bn.contains(name)) {
+                dst.copy_(bn.read(name).reshape(dst.sizes()));
+                continue;
+            }
+            const std::uint64_t k = t["index"];
+            const std::int64_t n  = dst.numel();
+            std::vector<float> v(static_cast<std::size_t>(n));
+            const bool weight = name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0;
+            for (std::int64_t i = 0; i < n; ++i) {
+                double u = fill_u(k, static_cast<std::uint64_t>(i));
+                double x = shape.size() >= 2 ? u * std::sqrt(6.0 / (double(n) / double(shape[0]))) : weight ? 1 + 0.1 * u : 0.1 * u;
+                v[std::size_t(i)] = static_cast<float>(x);
+            }
+            dst.copy_(torch::from_blob(v.data(), dst.sizes(), torch::kFloat32));
+        }
+        model.eval();
+        auto cases = tint::io::SafetensorsFile::open(kData + "cases.safetensors");
+        auto f     = model.features(cases.read("input"));
+        expectClose(f, cases.read("resnet18.features"), 1e-5, "resnet18 features");
+        expectClose(model.classify(f), cases.read("resnet18.logits"), 1e-5, "resnet18 logits");
+    }
+
+    void mobilenetV2MatchesTorchvision() {
+        tint::nn::MobileNetV2Impl model(5, 0.35);
+        tint::weights::TensorSource src;
+        src.add(tint::io::SafetensorsFile::open(kData + "mobilenet_v2.safetensors"));
+        auto report = tint::weights::load_module(model, src);
+        QCOMPARE(report.loaded, 314);
+        QVERIFY(report.unexpected.empty());
+        model.eval();
+        torch::NoGradGuard ng;
+        auto cases = tint::io::SafetensorsFile::open(kData + "cases.safetensors");
+        auto f     = model.features(cases.read("input"));
+        expectClose(f, cases.read("mobilenet_v2.features"), 1e-5, "mobilenet_v2 features");
+        expectClose(model.classify(f), cases.read("mobilenet_v2.logits"), 1e-5, "mobilenet_v2 logits");
+        QCOMPARE(model.feature_dim(), std::int64_t(1280));
+    }
+
+    void everyStudentTakesAnyInputSize_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<int>("featureDim");
+        QTest::newRow("conv4") << QStringLiteral("conv4") << 1.0 << 64;
+        QTest::newRow("resnet12") << QStringLiteral("resnet12") << 1.0 << 640;
+        QTest::newRow("resnet12 x0.5") << QStringLiteral("resnet12") << 0.5 << 320;
+        QTest::newRow("resnet18") << QStringLiteral("resnet18") << 1.0 << 512;
+        QTest::newRow("mobilenetv2 x0.5") << QStringLiteral("mobilenetv2") << 0.5 << 1280;
+    }
+    void everyStudentTakesAnyInputSize() {
+        QFETCH(QString, name);
+        QFETCH(double, width);
+        QFETCH(int, featureDim);
+        auto s = tint::nn::make_student(name.toStdString(), 7, width);
+        s->eval();
+        torch::NoGradGuard ng;
+        for (int size : {32, 84, 97}) {
+            auto out = s->forward(torch::randn({2, 3, size, size}));
+            QCOMPARE(out.sizes(), (torch::IntArrayRef{2, 7}));
+        }
+        QCOMPARE(s->feature_dim(), std::int64_t(featureDim));
+    }
+
+    void parameterCounts() {
+        auto count = [](const std::shared_ptr<tint::nn::StudentImpl>& m) {
+            std::int64_t n = 0;
+            for (const auto& p : m->parameters()) n += p.numel();
+            return n;
+        };
+        // Published sizes: ResNet-12 about 12.4 M, ResNet-18 11.2 M (5 classes), MobileNetV2 2.2 M.
+        QVERIFY(std::abs(count(tint::nn::make_student("resnet12", 5)) - 12.4e6) < 0.2e6);
+        QCOMPARE(count(tint::nn::make_student("resnet18", 5)), std::int64_t(11179077));
+        QVERIFY(std::abs(count(tint::nn::make_student("mobilenetv2", 5)) - 2.23e6) < 0.02e6);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, tint::nn::make_student("vgg16", 5));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestStudents)
+#include "tst_students.moc"
