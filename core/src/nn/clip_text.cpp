@@ -23,7 +23,7 @@ torch::Tensor CLIPAttentionImpl::forward(const torch::Tensor& x, const torch::Te
     auto shape = [&](const torch::Tensor& t) { return t.view({B, S, heads_, d}).transpose(1, 2).reshape({B * heads_, S, d}); };
     auto q = shape(q_proj->forward(x) * scale), k = shape(k_proj->forward(x)), v = shape(v_proj->forward(x));
     auto w = torch::bmm(q, k.transpose(1, 2));                             // [B*h, S, S]
-    w      = (w.view({B, heads_, S, S}) + causal_mask).view({B * heads_, S, S});
+    if (causal_mask.defined()) w = (w.view({B, heads_, S, S}) + causal_mask).view({B * heads_, S, S});
     w      = w.softmax(-1);
     auto o = torch::bmm(w, v).view({B, heads_, S, d}).transpose(1, 2).reshape({B, S, D});
     return out_proj->forward(o);
