@@ -2,44 +2,34 @@
 
 #include <cmath>
 
+#include "io/json_util.h"
 #include "tint/Error.h"
 
 namespace tint::diffusion {
 
-namespace {
-template <class T>
-T get(const nlohmann::json& j, const char* key, const T& fallback, const std::string& where) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return fallback;
-    try {
-        return it->get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw Error(where + ": key '" + key + "' has an unexpected value " + it->dump());
-    }
-}
-}  // namespace
+using io::json_get;
 
 SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
     SchedulerConfig c;
-    c.num_train_timesteps = get(j, "num_train_timesteps", c.num_train_timesteps, where);
-    c.beta_start          = get(j, "beta_start", c.beta_start, where);
-    c.beta_end            = get(j, "beta_end", c.beta_end, where);
-    c.beta_schedule       = get(j, "beta_schedule", c.beta_schedule, where);
-    c.set_alpha_to_one    = get(j, "set_alpha_to_one", c.set_alpha_to_one, where);
-    c.steps_offset        = get(j, "steps_offset", c.steps_offset, where);
-    c.prediction_type     = get(j, "prediction_type", c.prediction_type, where);
-    c.timestep_spacing    = get(j, "timestep_spacing", c.timestep_spacing, where);
-    c.clip_sample         = get(j, "clip_sample", c.clip_sample, where);
-    c.clip_sample_range   = get(j, "clip_sample_range", c.clip_sample_range, where);
+    c.num_train_timesteps = json_get(j, "num_train_timesteps", c.num_train_timesteps, where);
+    c.beta_start          = json_get(j, "beta_start", c.beta_start, where);
+    c.beta_end            = json_get(j, "beta_end", c.beta_end, where);
+    c.beta_schedule       = json_get(j, "beta_schedule", c.beta_schedule, where);
+    c.set_alpha_to_one    = json_get(j, "set_alpha_to_one", c.set_alpha_to_one, where);
+    c.steps_offset        = json_get(j, "steps_offset", c.steps_offset, where);
+    c.prediction_type     = json_get(j, "prediction_type", c.prediction_type, where);
+    c.timestep_spacing    = json_get(j, "timestep_spacing", c.timestep_spacing, where);
+    c.clip_sample         = json_get(j, "clip_sample", c.clip_sample, where);
+    c.clip_sample_range   = json_get(j, "clip_sample_range", c.clip_sample_range, where);
     if (c.beta_schedule != "linear" && c.beta_schedule != "scaled_linear")
         throw Error(where + ": beta_schedule '" + c.beta_schedule + "' is not supported (linear, scaled_linear)");
     if (c.prediction_type != "epsilon" && c.prediction_type != "v_prediction" && c.prediction_type != "sample")
         throw Error(where + ": prediction_type '" + c.prediction_type + "' is not supported");
     if (c.timestep_spacing != "leading" && c.timestep_spacing != "trailing" && c.timestep_spacing != "linspace")
         throw Error(where + ": timestep_spacing '" + c.timestep_spacing + "' is not supported");
-    if (get(j, "thresholding", false, where)) throw Error(where + ": thresholding is not supported");
-    if (get(j, "rescale_betas_zero_snr", false, where)) throw Error(where + ": rescale_betas_zero_snr is not supported");
+    if (json_get(j, "thresholding", false, where)) throw Error(where + ": thresholding is not supported");
+    if (json_get(j, "rescale_betas_zero_snr", false, where)) throw Error(where + ": rescale_betas_zero_snr is not supported");
     if (j.contains("trained_betas") && !j["trained_betas"].is_null()) throw Error(where + ": trained_betas is not supported");
     if (c.num_train_timesteps < 2) throw Error(where + ": num_train_timesteps must be at least 2");
     return c;

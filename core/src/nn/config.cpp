@@ -1,21 +1,11 @@
 #include "nn/config.h"
 
+#include "io/json_util.h"
 #include "tint/Error.h"
 
 namespace tint::nn {
 
 namespace {
-
-template <class T>
-T get(const nlohmann::json& j, const char* key, const T& fallback, const std::string& where) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return fallback;
-    try {
-        return it->get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw Error(where + ": key '" + key + "' has an unexpected value " + it->dump());
-    }
-}
 
 // An int or a list with one entry per block.
 std::vector<int> per_block(const nlohmann::json& j, const char* key, int fallback, std::size_t blocks,
@@ -24,7 +14,7 @@ std::vector<int> per_block(const nlohmann::json& j, const char* key, int fallbac
     if (it == j.end() || it->is_null()) return std::vector<int>(blocks, fallback);
     if (it->is_number_integer()) return std::vector<int>(blocks, it->get<int>());
     if (it->is_array()) {
-        auto v = get<std::vector<int>>(j, key, {}, where);
+        auto v = io::json_get<std::vector<int>>(j, key, {}, where);
         if (v.size() != blocks)
             throw Error(where + ": '" + key + "' has " + std::to_string(v.size()) + " entries for " +
                         std::to_string(blocks) + " blocks");
@@ -50,25 +40,25 @@ void require_value(const nlohmann::json& j, const char* key, const std::string& 
 UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
     UNetConfig c;
-    c.sample_size        = get(j, "sample_size", c.sample_size, where);
-    c.in_channels        = get(j, "in_channels", c.in_channels, where);
-    c.out_channels       = get(j, "out_channels", c.out_channels, where);
-    c.flip_sin_to_cos    = get(j, "flip_sin_to_cos", c.flip_sin_to_cos, where);
-    c.freq_shift         = get(j, "freq_shift", c.freq_shift, where);
-    c.down_block_types   = get(j, "down_block_types", c.down_block_types, where);
-    c.mid_block_type     = get(j, "mid_block_type", c.mid_block_type, where);
-    c.up_block_types     = get(j, "up_block_types", c.up_block_types, where);
-    c.block_out_channels = get(j, "block_out_channels", c.block_out_channels, where);
-    c.layers_per_block   = get(j, "layers_per_block", c.layers_per_block, where);
-    c.downsample_padding = get(j, "downsample_padding", c.downsample_padding, where);
-    c.mid_block_scale_factor = get(j, "mid_block_scale_factor", c.mid_block_scale_factor, where);
-    c.act_fn             = get(j, "act_fn", c.act_fn, where);
-    c.norm_num_groups    = get(j, "norm_num_groups", c.norm_num_groups, where);
-    c.norm_eps           = get(j, "norm_eps", c.norm_eps, where);
-    c.cross_attention_dim = get(j, "cross_attention_dim", c.cross_attention_dim, where);
-    c.use_linear_projection = get(j, "use_linear_projection", c.use_linear_projection, where);
-    c.upcast_attention   = get(j, "upcast_attention", c.upcast_attention, where);
-    c.center_input_sample = get(j, "center_input_sample", c.center_input_sample, where);
+    c.sample_size        = io::json_get(j, "sample_size", c.sample_size, where);
+    c.in_channels        = io::json_get(j, "in_channels", c.in_channels, where);
+    c.out_channels       = io::json_get(j, "out_channels", c.out_channels, where);
+    c.flip_sin_to_cos    = io::json_get(j, "flip_sin_to_cos", c.flip_sin_to_cos, where);
+    c.freq_shift         = io::json_get(j, "freq_shift", c.freq_shift, where);
+    c.down_block_types   = io::json_get(j, "down_block_types", c.down_block_types, where);
+    c.mid_block_type     = io::json_get(j, "mid_block_type", c.mid_block_type, where);
+    c.up_block_types     = io::json_get(j, "up_block_types", c.up_block_types, where);
+    c.block_out_channels = io::json_get(j, "block_out_channels", c.block_out_channels, where);
+    c.layers_per_block   = io::json_get(j, "layers_per_block", c.layers_per_block, where);
+    c.downsample_padding = io::json_get(j, "downsample_padding", c.downsample_padding, where);
+    c.mid_block_scale_factor = io::json_get(j, "mid_block_scale_factor", c.mid_block_scale_factor, where);
+    c.act_fn             = io::json_get(j, "act_fn", c.act_fn, where);
+    c.norm_num_groups    = io::json_get(j, "norm_num_groups", c.norm_num_groups, where);
+    c.norm_eps           = io::json_get(j, "norm_eps", c.norm_eps, where);
+    c.cross_attention_dim = io::json_get(j, "cross_attention_dim", c.cross_attention_dim, where);
+    c.use_linear_projection = io::json_get(j, "use_linear_projection", c.use_linear_projection, where);
+    c.upcast_attention   = io::json_get(j, "upcast_attention", c.upcast_attention, where);
+    c.center_input_sample = io::json_get(j, "center_input_sample", c.center_input_sample, where);
     const std::size_t blocks = c.down_block_types.size();
     if (blocks == 0 || c.block_out_channels.size() != blocks || c.up_block_types.size() != blocks)
         throw Error(where + ": down_block_types, up_block_types and block_out_channels must have the same length");
@@ -85,10 +75,10 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& whe
                             "resnet_skip_time_act", "class_embeddings_concat", "mid_block_only_cross_attention"})
         require_unset(j, key, where);
     require_value(j, "attention_type", "default", where);
-    c.conv_in_kernel  = get(j, "conv_in_kernel", c.conv_in_kernel, where);
-    c.conv_out_kernel = get(j, "conv_out_kernel", c.conv_out_kernel, where);
-    c.time_embedding_dim = get(j, "time_embedding_dim", c.block_out_channels[0] * 4, where);
-    c.resnet_out_scale_factor = get(j, "resnet_out_scale_factor", c.resnet_out_scale_factor, where);
+    c.conv_in_kernel  = io::json_get(j, "conv_in_kernel", c.conv_in_kernel, where);
+    c.conv_out_kernel = io::json_get(j, "conv_out_kernel", c.conv_out_kernel, where);
+    c.time_embedding_dim = io::json_get(j, "time_embedding_dim", c.block_out_channels[0] * 4, where);
+    c.resnet_out_scale_factor = io::json_get(j, "resnet_out_scale_factor", c.resnet_out_scale_factor, where);
     if (c.conv_in_kernel % 2 == 0 || c.conv_out_kernel % 2 == 0) throw Error(where + ": even conv kernels are not supported");
     require_value(j, "time_embedding_type", "positional", where);
     require_value(j, "resnet_time_scale_shift", "default", where);
@@ -108,21 +98,21 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& whe
 VAEConfig VAEConfig::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
     VAEConfig c;
-    c.in_channels        = get(j, "in_channels", c.in_channels, where);
-    c.out_channels       = get(j, "out_channels", c.out_channels, where);
-    c.block_out_channels = get(j, "block_out_channels", c.block_out_channels, where);
-    c.layers_per_block   = get(j, "layers_per_block", c.layers_per_block, where);
-    c.latent_channels    = get(j, "latent_channels", c.latent_channels, where);
-    c.norm_num_groups    = get(j, "norm_num_groups", c.norm_num_groups, where);
-    c.sample_size        = get(j, "sample_size", c.sample_size, where);
-    c.scaling_factor     = get(j, "scaling_factor", c.scaling_factor, where);
-    c.use_quant_conv     = get(j, "use_quant_conv", c.use_quant_conv, where);
-    c.use_post_quant_conv = get(j, "use_post_quant_conv", c.use_post_quant_conv, where);
-    c.mid_block_add_attention = get(j, "mid_block_add_attention", c.mid_block_add_attention, where);
+    c.in_channels        = io::json_get(j, "in_channels", c.in_channels, where);
+    c.out_channels       = io::json_get(j, "out_channels", c.out_channels, where);
+    c.block_out_channels = io::json_get(j, "block_out_channels", c.block_out_channels, where);
+    c.layers_per_block   = io::json_get(j, "layers_per_block", c.layers_per_block, where);
+    c.latent_channels    = io::json_get(j, "latent_channels", c.latent_channels, where);
+    c.norm_num_groups    = io::json_get(j, "norm_num_groups", c.norm_num_groups, where);
+    c.sample_size        = io::json_get(j, "sample_size", c.sample_size, where);
+    c.scaling_factor     = io::json_get(j, "scaling_factor", c.scaling_factor, where);
+    c.use_quant_conv     = io::json_get(j, "use_quant_conv", c.use_quant_conv, where);
+    c.use_post_quant_conv = io::json_get(j, "use_post_quant_conv", c.use_post_quant_conv, where);
+    c.mid_block_add_attention = io::json_get(j, "mid_block_add_attention", c.mid_block_add_attention, where);
     require_value(j, "act_fn", "silu", where);
-    for (const auto& t : get<std::vector<std::string>>(j, "down_block_types", {}, where))
+    for (const auto& t : io::json_get<std::vector<std::string>>(j, "down_block_types", {}, where))
         if (t != "DownEncoderBlock2D") throw Error(where + ": down block type '" + t + "' is not supported");
-    for (const auto& t : get<std::vector<std::string>>(j, "up_block_types", {}, where))
+    for (const auto& t : io::json_get<std::vector<std::string>>(j, "up_block_types", {}, where))
         if (t != "UpDecoderBlock2D") throw Error(where + ": up block type '" + t + "' is not supported");
     if (c.block_out_channels.empty()) throw Error(where + ": block_out_channels is empty");
     return c;
@@ -131,17 +121,17 @@ VAEConfig VAEConfig::from_json(const nlohmann::json& j, const std::string& where
 CLIPTextConfig CLIPTextConfig::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
     CLIPTextConfig c;
-    c.vocab_size              = get(j, "vocab_size", c.vocab_size, where);
-    c.hidden_size             = get(j, "hidden_size", c.hidden_size, where);
-    c.intermediate_size       = get(j, "intermediate_size", c.intermediate_size, where);
-    c.num_hidden_layers       = get(j, "num_hidden_layers", c.num_hidden_layers, where);
-    c.num_attention_heads     = get(j, "num_attention_heads", c.num_attention_heads, where);
-    c.max_position_embeddings = get(j, "max_position_embeddings", c.max_position_embeddings, where);
-    c.hidden_act              = get(j, "hidden_act", c.hidden_act, where);
-    c.layer_norm_eps          = get(j, "layer_norm_eps", c.layer_norm_eps, where);
-    c.projection_dim          = get(j, "projection_dim", c.projection_dim, where);
-    c.eos_token_id            = get(j, "eos_token_id", c.eos_token_id, where);
-    c.pad_token_id            = get(j, "pad_token_id", c.pad_token_id, where);
+    c.vocab_size              = io::json_get(j, "vocab_size", c.vocab_size, where);
+    c.hidden_size             = io::json_get(j, "hidden_size", c.hidden_size, where);
+    c.intermediate_size       = io::json_get(j, "intermediate_size", c.intermediate_size, where);
+    c.num_hidden_layers       = io::json_get(j, "num_hidden_layers", c.num_hidden_layers, where);
+    c.num_attention_heads     = io::json_get(j, "num_attention_heads", c.num_attention_heads, where);
+    c.max_position_embeddings = io::json_get(j, "max_position_embeddings", c.max_position_embeddings, where);
+    c.hidden_act              = io::json_get(j, "hidden_act", c.hidden_act, where);
+    c.layer_norm_eps          = io::json_get(j, "layer_norm_eps", c.layer_norm_eps, where);
+    c.projection_dim          = io::json_get(j, "projection_dim", c.projection_dim, where);
+    c.eos_token_id            = io::json_get(j, "eos_token_id", c.eos_token_id, where);
+    c.pad_token_id            = io::json_get(j, "pad_token_id", c.pad_token_id, where);
     if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
         throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported (quick_gelu or gelu)");
     if (c.hidden_size % c.num_attention_heads != 0)

@@ -29,10 +29,10 @@ torch::Tensor scaled_attention(const torch::Tensor& q, const torch::Tensor& k, c
     const std::int64_t bh = q.size(0), sq = q.size(1), sk = k.size(1);
     const std::int64_t rows = std::max<std::int64_t>(1, max_score_elements / std::max<std::int64_t>(1, bh * sk));
     auto block = [&](const torch::Tensor& qc) {
-        // attention_scores = baddbmm(input, q, k^T, beta=0, alpha=scale), as diffusers computes it. The
-        // input is zeros, not uninitialised memory: LibTorch 1.13's small-matrix CPU kernel computes
-        // input * beta, and NaN garbage times 0 stays NaN.
-        auto scores = torch::baddbmm(torch::zeros({qc.size(0), qc.size(1), sk}, qc.options()), qc, kt, 0.0, scale);
+        // attention_scores = scale * q k^T, as diffusers' baddbmm(empty, q, k^T, beta=0, alpha=scale). With
+        // beta = 0, LibTorch 1.13 leaves its output uninitialised and some CPU kernels still compute
+        // output * beta (NaN garbage * 0 = NaN), so add zeros with beta = 1 instead: the same numbers.
+        auto scores = torch::baddbmm(torch::zeros({qc.size(0), qc.size(1), sk}, qc.options()), qc, kt, 1.0, scale);
         if (upcast_softmax) scores = scores.to(torch::kFloat32);
         auto probs = scores.softmax(-1).to(dtype);
         return torch::bmm(probs, v);

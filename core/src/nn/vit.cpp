@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "io/json_util.h"
 #include "tint/Error.h"
 
 namespace tint::nn {
@@ -15,17 +16,6 @@ using torch::nn::Linear;
 using torch::nn::LinearOptions;
 
 namespace {
-
-template <class T>
-T get(const nlohmann::json& j, const char* key, const T& fallback, const std::string& where) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return fallback;
-    try {
-        return it->get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw Error(where + ": key '" + key + "' has an unexpected value " + it->dump());
-    }
-}
 
 // A parameter-less container so that registered names follow the checkpoint's dotted paths.
 std::shared_ptr<torch::nn::Module> node(torch::nn::Module& parent, const std::string& name) {
@@ -44,20 +34,20 @@ torch::Tensor multi_head(const torch::Tensor& q, const torch::Tensor& k, const t
 
 Dinov2Config Dinov2Config::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
-    auto type = get<std::string>(j, "model_type", "", where);
+    auto type = io::json_get<std::string>(j, "model_type", "", where);
     if (type != "dinov2") throw Error(where + ": model_type '" + type + "' is not a DINOv2 model");
     Dinov2Config c;
-    c.hidden_size         = get(j, "hidden_size", c.hidden_size, where);
-    c.num_hidden_layers   = get(j, "num_hidden_layers", c.num_hidden_layers, where);
-    c.num_attention_heads = get(j, "num_attention_heads", c.num_attention_heads, where);
-    c.mlp_ratio           = get(j, "mlp_ratio", c.mlp_ratio, where);
-    c.image_size          = get(j, "image_size", c.image_size, where);
-    c.patch_size          = get(j, "patch_size", c.patch_size, where);
-    c.num_channels        = get(j, "num_channels", c.num_channels, where);
-    c.layer_norm_eps      = get(j, "layer_norm_eps", c.layer_norm_eps, where);
-    c.qkv_bias            = get(j, "qkv_bias", c.qkv_bias, where);
-    c.hidden_act          = get(j, "hidden_act", c.hidden_act, where);
-    if (get(j, "use_swiglu_ffn", false, where)) throw Error(where + ": use_swiglu_ffn (DINOv2 giant) is not supported");
+    c.hidden_size         = io::json_get(j, "hidden_size", c.hidden_size, where);
+    c.num_hidden_layers   = io::json_get(j, "num_hidden_layers", c.num_hidden_layers, where);
+    c.num_attention_heads = io::json_get(j, "num_attention_heads", c.num_attention_heads, where);
+    c.mlp_ratio           = io::json_get(j, "mlp_ratio", c.mlp_ratio, where);
+    c.image_size          = io::json_get(j, "image_size", c.image_size, where);
+    c.patch_size          = io::json_get(j, "patch_size", c.patch_size, where);
+    c.num_channels        = io::json_get(j, "num_channels", c.num_channels, where);
+    c.layer_norm_eps      = io::json_get(j, "layer_norm_eps", c.layer_norm_eps, where);
+    c.qkv_bias            = io::json_get(j, "qkv_bias", c.qkv_bias, where);
+    c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
+    if (io::json_get(j, "use_swiglu_ffn", false, where)) throw Error(where + ": use_swiglu_ffn (DINOv2 giant) is not supported");
     if (c.hidden_act != "gelu") throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported");
     return c;
 }
@@ -135,19 +125,19 @@ CLIPVisionConfig CLIPVisionConfig::from_json(const nlohmann::json& j_in, const s
     if (!j_in.is_object()) throw Error(where + ": not a JSON object");
     // A full CLIPModel config keeps the vision part under "vision_config".
     const nlohmann::json& j = j_in.contains("vision_config") ? j_in["vision_config"] : j_in;
-    auto type = get<std::string>(j_in, "model_type", "", where);
+    auto type = io::json_get<std::string>(j_in, "model_type", "", where);
     if (type != "clip_vision_model" && type != "clip") throw Error(where + ": model_type '" + type + "' is not a CLIP vision model");
     CLIPVisionConfig c;
-    c.hidden_size         = get(j, "hidden_size", c.hidden_size, where);
-    c.intermediate_size   = get(j, "intermediate_size", c.intermediate_size, where);
-    c.num_hidden_layers   = get(j, "num_hidden_layers", c.num_hidden_layers, where);
-    c.num_attention_heads = get(j, "num_attention_heads", c.num_attention_heads, where);
-    c.image_size          = get(j, "image_size", c.image_size, where);
-    c.patch_size          = get(j, "patch_size", c.patch_size, where);
-    c.num_channels        = get(j, "num_channels", c.num_channels, where);
-    c.projection_dim      = get(j, "projection_dim", get(j_in, "projection_dim", c.projection_dim, where), where);
-    c.layer_norm_eps      = get(j, "layer_norm_eps", c.layer_norm_eps, where);
-    c.hidden_act          = get(j, "hidden_act", c.hidden_act, where);
+    c.hidden_size         = io::json_get(j, "hidden_size", c.hidden_size, where);
+    c.intermediate_size   = io::json_get(j, "intermediate_size", c.intermediate_size, where);
+    c.num_hidden_layers   = io::json_get(j, "num_hidden_layers", c.num_hidden_layers, where);
+    c.num_attention_heads = io::json_get(j, "num_attention_heads", c.num_attention_heads, where);
+    c.image_size          = io::json_get(j, "image_size", c.image_size, where);
+    c.patch_size          = io::json_get(j, "patch_size", c.patch_size, where);
+    c.num_channels        = io::json_get(j, "num_channels", c.num_channels, where);
+    c.projection_dim      = io::json_get(j, "projection_dim", io::json_get(j_in, "projection_dim", c.projection_dim, where), where);
+    c.layer_norm_eps      = io::json_get(j, "layer_norm_eps", c.layer_norm_eps, where);
+    c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
     return c;
 }
 
@@ -195,22 +185,22 @@ ViTOutput CLIPVisionModelWithProjectionImpl::forward(const torch::Tensor& pixels
 ImagePreprocessor ImagePreprocessor::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
     ImagePreprocessor p;
-    p.do_resize      = get(j, "do_resize", p.do_resize, where);
-    p.do_center_crop = get(j, "do_center_crop", p.do_center_crop, where);
-    p.do_normalize   = get(j, "do_normalize", p.do_normalize, where);
-    p.rescale_factor = get(j, "rescale_factor", p.rescale_factor, where);
-    p.mean           = get(j, "image_mean", p.mean, where);
-    p.std            = get(j, "image_std", p.std, where);
-    auto size        = get<nlohmann::json>(j, "size", nlohmann::json::object(), where);
+    p.do_resize      = io::json_get(j, "do_resize", p.do_resize, where);
+    p.do_center_crop = io::json_get(j, "do_center_crop", p.do_center_crop, where);
+    p.do_normalize   = io::json_get(j, "do_normalize", p.do_normalize, where);
+    p.rescale_factor = io::json_get(j, "rescale_factor", p.rescale_factor, where);
+    p.mean           = io::json_get(j, "image_mean", p.mean, where);
+    p.std            = io::json_get(j, "image_std", p.std, where);
+    auto size        = io::json_get<nlohmann::json>(j, "size", nlohmann::json::object(), where);
     if (size.is_number_integer()) p.shortest_edge = size.get<int>();
-    else p.shortest_edge = get(size, "shortest_edge", p.shortest_edge, where);
-    auto crop = get<nlohmann::json>(j, "crop_size", nlohmann::json::object(), where);
+    else p.shortest_edge = io::json_get(size, "shortest_edge", p.shortest_edge, where);
+    auto crop = io::json_get<nlohmann::json>(j, "crop_size", nlohmann::json::object(), where);
     if (crop.is_number_integer()) p.crop_height = p.crop_width = crop.get<int>();
     else {
-        p.crop_height = get(crop, "height", p.crop_height, where);
-        p.crop_width  = get(crop, "width", p.crop_width, where);
+        p.crop_height = io::json_get(crop, "height", p.crop_height, where);
+        p.crop_width  = io::json_get(crop, "width", p.crop_width, where);
     }
-    int resample = get(j, "resample", 3, where);
+    int resample = io::json_get(j, "resample", 3, where);
     if (resample != 3) throw Error(where + ": resample " + std::to_string(resample) + " is not supported (3, bicubic)");
     if (p.mean.size() != 3 || p.std.size() != 3) throw Error(where + ": image_mean and image_std need 3 values");
     return p;
