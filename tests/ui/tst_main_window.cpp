@@ -3,6 +3,10 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDropEvent>
+#include <QFile>
+#include <QMimeData>
+#include <QTemporaryDir>
 #include <QIcon>
 #include <QStatusBar>
 #include <QListView>
@@ -94,6 +98,41 @@ private Q_SLOTS:
         // A second start opens the same project instead of creating it again.
         QString root = app.project()->rootPath();
         QVERIFY(root.endsWith(QStringLiteral("Flowers.tintproj")));
+    }
+
+    // Dropping files on the window imports them into the selected class on the engine thread; a bad
+    // file among them is reported while the good one is added.
+    void dropImportsIntoTheSelectedClass() {
+        Application app;
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{QString(), true, QString()});
+        if (opened.count() == 0) QVERIFY(opened.wait(30000));
+        MainWindow* w = app.window();
+        w->supportPane()->selectClass(2);
+        const int before = app.project()->classAt(2)->supports.size();
+        QTemporaryDir dir;
+        QImage img(40, 30, QImage::Format_RGB888);
+        img.fill(QColor(10, 200, 30));
+        QVERIFY(img.save(dir.filePath(QStringLiteral("green rose.png"))));
+        QFile bad(dir.filePath(QStringLiteral("broken.jpg")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a jpeg");
+        bad.close();
+        auto* mime = new QMimeData;
+        mime->setUrls({QUrl::fromLocalFile(dir.filePath(QStringLiteral("green rose.png"))),
+                       QUrl::fromLocalFile(dir.filePath(QStringLiteral("broken.jpg")))});
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(w, &drop);
+        QTRY_COMPARE_WITH_TIMEOUT(int(app.project()->classAt(2)->supports.size()), before + 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w->statusBar()->currentMessage().contains(QStringLiteral("could not be imported")), 10000);
+        QCOMPARE(w->supportPane()->imageModel()->rowCount(), before + 1);
+        delete mime;
+        // Leave the demo as it was for the other tests.
+        QString error;
+        QVERIFY(app.project()->removeSupports(2, {before}, &error));
     }
 
     void reopensTheLastProject() {
