@@ -6,7 +6,9 @@
 #include <torch/torch.h>
 
 #include "diffusion/ddim.h"
+#include "diffusion/pipeline.h"
 #include "diffusion/stable_diffusion.h"
+#include "tint/Error.h"
 #include "io/safetensors.h"
 #include "tint/Runtime.h"
 
@@ -196,6 +198,20 @@ private Q_SLOTS:
         z = inv_lat[5];
         for (int i = 0; i < 5; ++i) z = sample(z, ts[i]).second;
         expectClose((vae->decode(z / 0.18215) / 2 + 0.5).clamp(0, 1), C("traj.decoded_01"), 2e-4, 0, "decoded_01 from z_T");
+    }
+
+    // The loaded pipeline (tokenizer + text encoder) gives the prompt embeddings of the reference.
+    void pipelinePromptEmbeddings() {
+        auto p15 = tint::diffusion::load_pipeline(kData + "tiny-sd15", "cpu", "fp32", nullptr);
+        Cases C15(kData + "tiny-sd15/cases.safetensors");
+        torch::NoGradGuard ng;
+        expectClose(p15->encode_prompt("a photo of a cat"), C15("traj.cond_embeds"), 1e-5, 0, "sd15 cond");
+        expectClose(p15->encode_prompt(""), C15("traj.uncond_embeds"), 1e-5, 0, "sd15 uncond");
+        auto p2 = tint::diffusion::load_pipeline(kData + "tiny-sd2", "cpu", "fp32", nullptr);
+        Cases C2(kData + "tiny-sd2/cases.safetensors");
+        expectClose(p2->encode_prompt("a photo of a cat"), C2("sample.cond_embeds"), 1e-5, 0, "sd2 cond (pad id 0)");
+        expectClose(p2->encode_prompt(""), C2("sample.uncond_embeds"), 1e-5, 0, "sd2 uncond");
+        QVERIFY_THROWS_EXCEPTION(tint::Error, tint::diffusion::load_pipeline(kData + "tiny-sd15", "cpu", "fp16", nullptr));
     }
 
     // §6.6: v-prediction guided sampling on tiny-sd2 (leading spacing, as saved).
