@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "io/safetensors.h"
+#include "nn/imagenet_mobilenet.h"
 #include "nn/students.h"
 #include "tint/Error.h"
 #include "tint/Runtime.h"
@@ -98,6 +99,37 @@ private Q_SLOTS:
         expectClose(f, cases.read("mobilenet_v2.features"), 1e-5, "mobilenet_v2 features");
         expectClose(model.classify(f), cases.read("mobilenet_v2.logits"), 1e-5, "mobilenet_v2 logits");
         QCOMPARE(model.feature_dim(), std::int64_t(1280));
+    }
+
+    // The shipped ImageNet MobileNetV2 against its golden outputs on the synthetic input.
+    void imagenetMobileNetV2Golden() {
+        const std::string dir = TINT_SOURCE_RESOURCES "/models/imagenet-mobilenetv2/";
+        tint::nn::ImageNetMobileNetV2 model;
+        tint::weights::TensorSource src;
+        src.add(tint::io::SafetensorsFile::open(dir + "mobilenet_v2_1.0_224.safetensors"));
+        QCOMPARE(tint::weights::load_module(*model, src).loaded, 106);
+        nlohmann::json golden;
+        std::ifstream(dir + "golden_synthetic.json") >> golden;
+        auto hh = torch::arange(224).view({224, 1, 1}), ww = torch::arange(224).view({1, 224, 1}), cc = torch::arange(3).view({1, 1, 3});
+        auto u8 = (7 * hh + 3 * ww + 50 * cc).remainder(256).to(torch::kFloat32);
+        auto x  = ((u8 - 128) / 128).permute({2, 0, 1}).unsqueeze(0).contiguous();
+        QCOMPARE(x.sum().item<double>(), golden["input_checksum_sum_x"].get<double>());
+        torch::NoGradGuard ng;
+        auto stem = model->stem_forward(x);
+        QCOMPARE(stem.sizes(), (torch::IntArrayRef{1, 32, 112, 112}));
+        const double stemSum = golden["stem_output_sum"];
+        QVERIFY(std::abs(stem.sum().item<double>() - stemSum) < 1e-4 * std::abs(stemSum));
+        auto f = model->features(x);
+        const double l2 = golden["feature_l2"];
+        QVERIFY2(std::abs(f.norm().item<double>() - l2) < 1e-4 * l2, qPrintable(QString::number(f.norm().item<double>())));
+        for (int i = 0; i < 8; ++i)
+            QVERIFY(std::abs(f[0][i].item<double>() - golden["feature_first8"][i].get<double>()) < 1e-4);
+        auto logits = model->logits(f)[0];
+        auto top    = std::get<1>(logits.topk(5));
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(top[i].item<std::int64_t>(), golden["logits_top5"][i]["index"].get<std::int64_t>());
+            QVERIFY(std::abs(logits[top[i]].item<double>() - golden["logits_top5"][i]["logit"].get<double>()) < 1e-3);
+        }
     }
 
     void everyStudentTakesAnyInputSize_data() {
