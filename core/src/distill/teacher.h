@@ -1,0 +1,95 @@
+#pragma once
+// Teachers as frozen feature extractors: a DINOv2 or CLIP vision model from a Hugging Face folder,
+// or the ImageNet MobileNetV2 shipped with the application. Each brings its own preprocessing.
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "distill/augment.h"
+#include "nn/vit.h"
+#include "tint/Image.h"
+
+namespace tint {
+class JobContext;
+}
+
+namespace tint::distill {
+
+enum class TeacherKind { Dinov2, ClipVision, ImageNetMobileNetV2 };
+
+/// "dinov2", "clip_vision" or "imagenet_mobilenetv2".
+std::string teacher_kind_name(TeacherKind kind);
+
+struct TeacherOptions {
+    /// DINOv2 only: features are [CLS, mean of the patch tokens] (2 x hidden), as transformers'
+    /// Dinov2ForImageClassification does, instead of the CLS token alone.
+    bool dinov2_mean_patch = false;
+    /// Images per forward pass in features().
+    int batch_size = 16;
+};
+
+class Teacher {
+public:
+    virtual ~Teacher() = default;
+    Teacher(const Teacher&)            = delete;
+    Teacher& operator=(const Teacher&) = delete;
+
+    TeacherKind kind() const { return kind_; }
+    const std::string& folder() const { return folder_; }
+    /// Stable description of what produces the features: kind, absolute folder, a hash of the
+    /// configuration files and weight file sizes, and the feature options. Cached features and
+    /// heads fitted on them are valid only while the identity is unchanged.
+    const std::string& identity() const { return identity_; }
+    virtual std::int64_t feature_dim() const = 0;
+
+    /// The teacher's own preprocessing (resize, centre crop, normalise): RGB -> [1, 3, H, W] float32.
+    torch::Tensor preprocess(const ImageU8& image) const { return preprocessor_(image); }
+    const nn::ImagePreprocessor& preprocessor() const { return preprocessor_; }
+    /// The normalisation and square input size the preprocessing ends with.
+    Normalization normalization() const;
+    int input_size() const { return preprocessor_.crop_height; }
+
+    /// Preprocessed pixels [B, 3, H, W] -> features [B, D] (no autograd; moved to the model's
+    /// device and back to the CPU).
+    torch::Tensor features(const torch::Tensor& pixels);
+    /// Images -> features [N, D] on the CPU, `batch_size` at a time; progress is reported under the
+    /// stage "features" and cancel is polled before every batch.
+    torch::Tensor features(const std::vector<ImageU8>& images, JobContext* ctx = nullptr);
+
+    /// Moves the weights; the caller (a job) chooses the device.
+    virtual void to(const torch::Device& device) = 0;
+    virtual torch::Device device() const = 0;
+
+protected:
+    Teacher(TeacherKind kind, std::string folder, TeacherOptions options)
+        : kind_(kind), folder_(std::move(folder)), options_(options) {}
+    virtual torch::Tensor forward_features(const torch::Tensor& pixels) = 0;
+    void set_up(std::string identity, const nn::ImagePreprocessor& pre) {
+        identity_     = std::move(identity);
+        preprocessor_ = pre;
+    }
+
+    TeacherKind kind_;
+    std::string folder_;
+    TeacherOptions options_;
+    std::string identity_;
+    nn::ImagePreprocessor preprocessor_;
+};
+
+/// Loads a teacher from a folder:
+///  - a Hugging Face folder (config.json, model.safetensors, preprocessor_config.json): DINOv2
+///    (model_type "dinov2") or CLIP vision with projection (model_type "clip_vision_model", or a
+///    full "clip" model whose text half is ignored). Any other model_type is refused naming the
+///    folder and the type found.
+///  - the shipped ImageNet MobileNetV2 folder (mobilenet_v2_1.0_224.safetensors).
+/// Weights are loaded strictly (every missing or mis-shaped tensor is named); the model is on the
+/// CPU in eval mode. Cancel is polled between tensors.
+std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOptions& options = {},
+                                      JobContext* ctx = nullptr);
+
+/// The file name of the shipped MobileNetV2's weights inside its folder.
+inline constexpr const char* kImageNetMobileNetV2File = "mobilenet_v2_1.0_224.safetensors";
+
+}  // namespace tint::distill
