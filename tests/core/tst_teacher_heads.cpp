@@ -170,6 +170,22 @@ private Q_SLOTS:
         EXPECT_CLOSE(t->features(imgs), load_teacher(kTeachers + "dinov2-tiny", o)->features(imgs), 1e-5);
     }
 
+    void dinov2WithoutCentreCrop() {
+        // Without the centre crop images keep their aspect ratio and cannot share a batch.
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        for (auto f : {"config.json", "model.safetensors"}) fs::copy_file(kTeachers + "dinov2-tiny/" + f, dir + "/" + f);
+        auto pre              = tint::io::read_json_file(kTeachers + "dinov2-tiny/preprocessor_config.json");
+        pre["do_center_crop"] = false;
+        tint::write_file_atomic(dir + "/preprocessor_config.json", pre.dump());
+        auto t = load_teacher(dir);
+        tint::ImageU8 wide = flowers_.images[0], tall = wide;
+        tall.width = wide.height, tall.height = wide.width;  // same bytes, transposed shape
+        auto f = t->features(std::vector<tint::ImageU8>{wide, tall});
+        QCOMPARE(f.sizes(), (torch::IntArrayRef{2, 32}));
+        EXPECT_CLOSE(f[1], t->features(std::vector<tint::ImageU8>{tall})[0], 1e-6);
+    }
+
     void clipTeacher() {
         auto t = load_teacher(kTeachers + "clip-vision-tiny");
         QCOMPARE(t->kind(), TeacherKind::ClipVision);

@@ -58,8 +58,16 @@ torch::Tensor Teacher::features(const std::vector<ImageU8>& images, JobContext* 
         }
         const std::int64_t end = std::min(n, start + bs);
         std::vector<torch::Tensor> batch;
-        for (std::int64_t i = start; i < end; ++i) batch.push_back(preprocess(images[static_cast<std::size_t>(i)]));
-        parts.push_back(features(torch::cat(batch, 0)));
+        bool same_size = true;
+        for (std::int64_t i = start; i < end; ++i) {
+            batch.push_back(preprocess(images[static_cast<std::size_t>(i)]));
+            same_size = same_size && batch.back().sizes() == batch.front().sizes();
+        }
+        if (same_size) {
+            parts.push_back(features(torch::cat(batch, 0)));
+        } else {  // a preprocessor without centre crop keeps the aspect ratio: one image at a time
+            for (const auto& px : batch) parts.push_back(features(px));
+        }
     }
     if (ctx) {
         Progress p;
