@@ -58,13 +58,6 @@ torch::Tensor ResNet18Impl::features(const torch::Tensor& x) {
     return F::adaptive_avg_pool2d(h, F::AdaptiveAvgPool2dFuncOptions(1)).flatten(1);
 }
 
-namespace {
-struct ReLU6Impl : torch::nn::Module {
-    torch::Tensor forward(const torch::Tensor& x) { return torch::clamp(x, 0.0, 6.0); }
-};
-TORCH_MODULE(ReLU6);
-}  // namespace
-
 ConvBNAct conv_bn(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride, std::int64_t groups,
                   bool relu6) {
     ConvBNAct s;

@@ -46,6 +46,12 @@ struct ConvBNActImpl : torch::nn::SequentialImpl {
 };
 TORCH_MODULE(ConvBNAct);
 
+/// min(max(x, 0), 6), as torchvision's nn.ReLU6 (a named type so that exporters can recognise it).
+struct ReLU6Impl : torch::nn::Module {
+    torch::Tensor forward(const torch::Tensor& x) { return torch::clamp(x, 0.0, 6.0); }
+};
+TORCH_MODULE(ReLU6);
+
 /// torchvision Conv2dNormActivation (conv without bias, BatchNorm, optional ReLU6).
 ConvBNAct conv_bn(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
                               std::int64_t groups, bool relu6);
