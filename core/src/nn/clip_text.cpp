@@ -89,9 +89,20 @@ CLIPTextOutput CLIPTextModelImpl::forward(const torch::Tensor& ids, const torch:
     const auto max_id = config.vocab_size + (extra_rows.defined() ? extra_rows.size(0) : 0);
     if (ids.numel() > 0 && (ids.max().item<std::int64_t>() >= max_id || ids.min().item<std::int64_t>() < 0))
         throw Error("CLIP text model: a token id is outside the vocabulary (" + std::to_string(max_id) + " entries)");
-    if (extra_rows.defined()) table = torch::cat({table, extra_rows.to(table.options())}, 0);
+    torch::Tensor tokens;
+    if (extra_rows.defined() && extra_rows.size(0) > 0) {
+        // Look the ordinary ids up in the table and splice the extra rows in where their ids are:
+        // the same numbers as a concatenated table, without copying (or, in training, back-propagating
+        // into) the whole vocabulary every step.
+        auto is_extra = ids >= config.vocab_size;
+        auto base     = F::embedding(ids.clamp_max(config.vocab_size - 1), table);
+        auto extra    = F::embedding((ids - config.vocab_size).clamp_min(0), extra_rows.to(table.options()));
+        tokens        = torch::where(is_extra.unsqueeze(-1), extra, base);
+    } else {
+        tokens = F::embedding(ids, table);
+    }
     auto positions = torch::arange(S, ids.options().dtype(torch::kInt64));
-    auto x = F::embedding(ids, table) + emb->position_embedding->forward(positions).unsqueeze(0);
+    auto x = tokens + emb->position_embedding->forward(positions).unsqueeze(0);
     // Causal mask: -inf above the diagonal (transformers uses the dtype's lowest value).
     auto mask = torch::full({S, S}, std::numeric_limits<float>::lowest(), x.options()).triu(1).view({1, 1, S, S});
     CLIPTextOutput out;
