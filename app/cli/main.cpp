@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <tuple>
+#include <map>
 #include <vector>
 
 #include "tint/Error.h"
@@ -14,6 +16,7 @@
 #include "tint/Log.h"
 #include "tint/Project.h"
 #include "tint/Runtime.h"
+#include "tint/Tint.h"
 
 namespace {
 
@@ -48,6 +51,14 @@ int usage() {
                  "           --out FILE.png         text to image (several images: FILE-1.png, FILE-2.png, ...)\n"
                  "  roundtrip --model DIR --image FILE --prompt TEXT [--steps N] [--guidance G] [--size WxH]\n"
                  "           --out FILE.png         DDIM-invert an image and sample it back; prints the PSNR\n"
+                 "  invert --project DIR [--class NAME] [--model DIR] [--ti-steps N] [--steps N] [--resolution PX]\n"
+                 "           [--seed S] [--early-stop] [--ti-batch N] [--nti-inner N] [--nti-lr X] [--force]\n"
+                 "                                    textual inversion per class, then null-text inversion per support;\n"
+                 "                                    resumes an interrupted run (Ctrl-C stops cleanly)\n"
+                 "  synthesize --project DIR --per-class N [--class NAME] [--seed S] [--alpha A] [--batch N] [--size WxH]\n"
+                 "                                    new images per class by TINT sampling into synthetic/<class>/\n"
+                 "  export-token --project DIR --class NAME --out FILE [--format diffusers|webui]\n"
+                 "                                    the learned token as an embedding file for other tools\n"
                  "options for every command: --threads N\n");
     return 2;
 }
@@ -55,7 +66,10 @@ int usage() {
 struct Args {
     std::string command, project, name, cls, folders, model, prompt, negative, out, image, size, device = "cpu",
                                                                                       precision = "fp32";
-    int steps = 25, count = 1;
+    int steps = 25, count = 1, ti_steps = 5000, resolution = 0, per_class = 0, batch = 1, ti_batch = 1, nti_inner = 10;
+    double alpha = 1.0, nti_lr = 1e-2;
+    bool force = false, early_stop = false, steps_given = false;
+    std::string format = "diffusers";
     double guidance = 7.5;
     unsigned long long seed = 0;
     int threads = 0;
@@ -83,11 +97,36 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--size") value(a.size);
         else if (s == "--device") value(a.device);
         else if (s == "--precision") value(a.precision);
+        else if (s == "--format") value(a.format);
+        else if (s == "--force") a.force = true;
+        else if (s == "--early-stop") a.early_stop = true;
+        else if (s == "--ti-steps" || s == "--resolution" || s == "--per-class" || s == "--batch" || s == "--ti-batch" ||
+                 s == "--nti-inner" || s == "--alpha" || s == "--nti-lr") {
+            std::string v;
+            value(v);
+            try {
+                std::size_t used = 0;
+                if (s == "--alpha") a.alpha = std::stod(v, &used);
+                else if (s == "--nti-lr") a.nti_lr = std::stod(v, &used);
+                else {
+                    int n = std::stoi(v, &used);
+                    if (s == "--ti-steps") a.ti_steps = n;
+                    else if (s == "--resolution") a.resolution = n;
+                    else if (s == "--per-class") a.per_class = n;
+                    else if (s == "--batch") a.batch = n;
+                    else if (s == "--ti-batch") a.ti_batch = n;
+                    else a.nti_inner = n;
+                }
+                if (used != v.size()) throw std::invalid_argument("trailing");
+            } catch (const std::exception&) {
+                throw tint::Error("option " + s + " needs a number, not '" + v + "'");
+            }
+        }
         else if (s == "--steps" || s == "--count" || s == "--guidance" || s == "--seed") {
             std::string v;
             value(v);
             try {
-                if (s == "--steps") a.steps = std::stoi(v);
+                if (s == "--steps") a.steps = std::stoi(v), a.steps_given = true;
                 else if (s == "--count") a.count = std::stoi(v);
                 else if (s == "--guidance") a.guidance = std::stod(v);
                 else a.seed = std::stoull(v);
@@ -105,11 +144,78 @@ bool parse(int argc, char** argv, Args& a) {
     return true;
 }
 
+// What the user watches, printed line by line.
+class ConsoleEvents : public tint::TintEvents {
+public:
+    void textual_inversion_step(const std::string& cls, int step, int total, double loss) override {
+        smoothed_ = step == 1 ? loss : 0.98 * smoothed_ + 0.02 * loss;
+        if (step % 50 == 0 || step == total)
+            std::printf("\r[%s] textual inversion %d/%d  loss %.5f (smoothed %.5f)\x1b[K\n", cls.c_str(), step, total, loss, smoothed_);
+    }
+    void token_neighbours(const std::string& cls, int step, const std::vector<tint::TokenNeighbour>& n) override {
+        std::printf("\r[%s] step %d, nearest words:", cls.c_str(), step);
+        for (const auto& w : n) std::printf(" %s (%.2f)", w.token.c_str(), w.similarity);
+        std::printf("\x1b[K\n");
+    }
+    void null_text_step(const std::string& cls, int t, int total, const std::vector<double>& losses) override {
+        std::printf("\r[%s] null-text inversion %d/%d  loss per support:", cls.c_str(), t, total);
+        for (double l : losses) std::printf(" %.2e", l);
+        std::printf("\x1b[K\n");
+    }
+    void reconstruction(const tint::ReconstructionEvent& e) override {
+        std::printf("[%s] support %d: reconstruction PSNR %.2f dB with null-text inversion, %.2f dB with plain DDIM inversion\n",
+                    e.class_dir.c_str(), e.support + 1, e.psnr_null_text, e.psnr_ddim);
+    }
+    void sample(const tint::SampleEvent& e) override {
+        std::printf("\r[%s] wrote %s (support %d, %dx%d)\x1b[K\n", e.class_dir.c_str(), e.file.c_str(), e.support + 1,
+                    e.image.width, e.image.height);
+    }
+    void message(const std::string& cls, const std::string& text) override { std::printf("[%s] %s\n", cls.c_str(), text.c_str()); }
+
+private:
+    double smoothed_ = 0;
+};
+
+tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
+    tint::TintSettings s;
+    s.model_dir = !a.model.empty() ? a.model : p.data().models.generator_dir;
+    if (s.model_dir.empty())
+        throw tint::Error("no generator model: pass --model DIR (a Stable Diffusion folder in diffusers layout) or set one in the project");
+    s.device    = a.device;
+    s.precision = a.precision;
+    s.ti_steps  = a.ti_steps;
+    if (a.steps_given) s.steps = a.steps;
+    s.resolution      = a.resolution;
+    s.seed            = a.seed;
+    s.ti_early_stop   = a.early_stop;
+    s.ti_batch        = a.ti_batch;
+    s.nti_inner_steps = a.nti_inner;
+    s.nti_lr          = a.nti_lr;
+    return s;
+}
+
+std::vector<int> class_selection(const Args& a, const tint::Project& p) {
+    if (a.cls.empty()) return {};
+    int ci = p.class_index(a.cls);
+    if (ci < 0) throw tint::Error("the project has no class '" + a.cls + "'");
+    return {ci};
+}
+
 int print_failures(const tint::ImportReport& r) {
     std::printf("imported %zu image(s)\n", r.imported.size());
     for (const auto& f : r.failed) std::printf("not imported: %s: %s\n", f.path.c_str(), f.reason.c_str());
     if (r.cancelled) std::printf("cancelled\n");
     return r.failed.empty() ? 0 : 1;
+}
+
+std::pair<int, int> spec_from_size(const std::string& size) {
+    auto x = size.find('x');
+    try {
+        if (x == std::string::npos) throw std::invalid_argument("no x");
+        return {std::stoi(size.substr(0, x)), std::stoi(size.substr(x + 1))};
+    } catch (const std::exception&) {
+        throw tint::Error("--size must look like 512x512, not '" + size + "'");
+    }
 }
 
 tint::GenerateSpec spec_from(const Args& a) {
@@ -125,16 +231,7 @@ tint::GenerateSpec spec_from(const Args& a) {
     s.count           = a.count;
     s.device          = a.device;
     s.precision       = a.precision;
-    if (!a.size.empty()) {
-        auto x = a.size.find('x');
-        try {
-            if (x == std::string::npos) throw std::invalid_argument("no x");
-            s.width  = std::stoi(a.size.substr(0, x));
-            s.height = std::stoi(a.size.substr(x + 1));
-        } catch (const std::exception&) {
-            throw tint::Error("--size must look like 512x512, not '" + a.size + "'");
-        }
-    }
+    if (!a.size.empty()) std::tie(s.width, s.height) = spec_from_size(a.size);
     return s;
 }
 
@@ -197,6 +294,52 @@ int run(const Args& a) {
                         static_cast<unsigned long long>(spec.seed + k));
         }
         return images.size() == std::size_t(spec.count) ? 0 : 130;
+    }
+    if (a.command == "invert") {
+        tint::Project p = tint::Project::open(a.project);
+        auto settings   = tint_settings(a, p);
+        ConsoleEvents ev;
+        tint::TintEngine engine;
+        engine.invert(p.root(), p.data(), class_selection(a, p), settings, ev, ctx, a.force);
+        for (const auto& c : p.data().classes) {
+            auto st = tint::inversion_status(p.root(), c, settings);
+            if (st.token == tint::InversionState::Done && st.null_text == tint::InversionState::Done)
+                std::printf("%s: token %s ready (%d steps), %zu support(s) inverted\n", c.name.c_str(), st.token_text.c_str(),
+                            st.ti_steps_done, c.supports.size());
+        }
+        return 0;
+    }
+    if (a.command == "synthesize") {
+        tint::Project p = tint::Project::open(a.project);
+        auto settings   = tint_settings(a, p);
+        tint::SynthesisSpec spec;
+        spec.classes   = class_selection(a, p);
+        spec.per_class = a.per_class;
+        if (spec.per_class <= 0) throw tint::Error("synthesize needs --per-class N (a positive number)");
+        spec.seed  = a.seed;
+        spec.alpha = a.alpha;
+        spec.batch = a.batch;
+        if (!a.size.empty()) {
+            auto s = spec_from_size(a.size);
+            spec.width = s.first, spec.height = s.second;
+        }
+        ConsoleEvents ev;
+        tint::TintEngine engine;
+        auto rep = engine.synthesize(p.root(), p.data(), spec, settings, ev, ctx);
+        std::printf("wrote %d image(s)%s\n", rep.written, rep.cancelled ? " (stopped early on request)" : "");
+        return rep.cancelled ? 130 : 0;
+    }
+    if (a.command == "export-token") {
+        tint::Project p = tint::Project::open(a.project);
+        auto sel        = class_selection(a, p);
+        if (sel.empty() || a.out.empty()) throw tint::Error("export-token needs --class NAME and --out FILE");
+        tint::EmbeddingFormat f;
+        if (a.format == "diffusers") f = tint::EmbeddingFormat::Diffusers;
+        else if (a.format == "webui") f = tint::EmbeddingFormat::WebUI;
+        else throw tint::Error("unknown --format '" + a.format + "' (diffusers or webui)");
+        tint::export_embedding(p.root(), p.data().classes[static_cast<std::size_t>(sel[0])], a.out, f);
+        std::printf("wrote %s\n", a.out.c_str());
+        return 0;
     }
     if (a.command == "roundtrip") {
         tint::GenerateSpec spec = spec_from(a);

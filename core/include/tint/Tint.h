@@ -91,8 +91,10 @@ struct ClassInversionStatus {
 };
 
 /// What is stored for a class, and whether it still matches the model, supports and settings.
+/// With `compare_settings` false only the model and the supports must match (what sampling needs:
+/// it uses the settings stored with the inversion).
 ClassInversionStatus inversion_status(const std::string& project_root, const ClassEntry& cls,
-                                      const TintSettings& settings);
+                                      const TintSettings& settings, bool compare_settings = true);
 
 /// Deletes a class's stored inversion (token, null-text trajectories, checkpoints).
 void clear_inversion(const std::string& project_root, const ClassEntry& cls);
@@ -132,7 +134,8 @@ public:
                 const TintSettings& settings, TintEvents& events, JobContext& ctx, bool force = false);
 
     /// TINT sampling into synthetic/<class_dir>/ (PNG + samples.jsonl); classes need a finished
-    /// inversion made with `settings.model_dir`.
+    /// inversion made with `settings.model_dir` from their current supports. The prompt template,
+    /// step count and guidance are the ones stored with the inversion.
     SynthesisReport synthesize(const std::string& project_root, const ProjectData& project, const SynthesisSpec& spec,
                                const TintSettings& settings, TintEvents& events, JobContext& ctx);
 

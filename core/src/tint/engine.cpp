@@ -134,10 +134,11 @@ json read_meta(const fs::path& file) {
 }
 
 // Empty when `meta` matches; otherwise the reason in plain words.
-std::string stale_reason(const json& meta, const Expected& e, bool with_nti) {
+std::string stale_reason(const json& meta, const Expected& e, bool with_nti, bool with_settings = true) {
     if (meta.value("store_version", 0) != kStoreVersion) return "it was written by another version of TINT Workbench";
     if (meta.value("model", std::string()) != e.model) return "it was made with another generator model";
     if (meta.value("supports", std::string()) != e.supports) return "the class's support images changed";
+    if (!with_settings) return {};
     if (meta.value("ti_settings", json()) != e.ti) return "the textual-inversion settings changed";
     if (with_nti && meta.value("nti_settings", json()) != e.nti) return "the null-text inversion settings changed";
     return {};
@@ -204,7 +205,8 @@ std::uint64_t stable_hash(const std::string& s) {
 
 // ------------------------------------------------------------------------------------------ status
 
-ClassInversionStatus inversion_status(const std::string& root, const ClassEntry& cls, const TintSettings& s) {
+ClassInversionStatus inversion_status(const std::string& root, const ClassEntry& cls, const TintSettings& s,
+                                      bool compare_settings) {
     ClassInversionStatus st;
     st.class_dir  = cls.dir;
     st.token_text = placeholder_for(cls);
@@ -214,7 +216,7 @@ ClassInversionStatus inversion_status(const std::string& root, const ClassEntry&
     const Expected e = expected_for(cls, s);
     auto check = [&](const fs::path& f, bool with_nti, InversionState ok) -> InversionState {
         try {
-            auto why = stale_reason(read_meta(f), e, with_nti);
+            auto why = stale_reason(read_meta(f), e, with_nti, compare_settings);
             if (why.empty()) return ok;
             if (st.stale_reason.empty()) st.stale_reason = why;
             return InversionState::Stale;
@@ -234,7 +236,8 @@ ClassInversionStatus inversion_status(const std::string& root, const ClassEntry&
     for (int n = 0; n < static_cast<int>(cls.supports.size()); ++n) all = all && fs::exists(P.support(n), ec);
     if (all) {
         st.null_text = check(P.support(0), true, InversionState::Done);
-        if (st.null_text == InversionState::Done) st.nti_timesteps_done = s.steps;
+        if (st.null_text == InversionState::Done)
+            st.nti_timesteps_done = static_cast<int>(read_meta(P.support(0)).value("timesteps", std::vector<int>{}).size());
     } else if (fs::exists(P.nti_ckpt(), ec)) {
         st.null_text = check(P.nti_ckpt(), true, InversionState::Partial);
         if (st.null_text == InversionState::Partial) st.nti_timesteps_done = read_meta(P.nti_ckpt()).value("timesteps_done", 0);
@@ -608,7 +611,7 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
     for (int i : which) {
         if (i < 0 || i >= static_cast<int>(project.classes.size())) throw Error("no class number " + std::to_string(i));
         const auto& cls = project.classes[static_cast<std::size_t>(i)];
-        auto st         = inversion_status(root, cls, s);
+        auto st         = inversion_status(root, cls, s, false);
         if (st.token != InversionState::Done || st.null_text != InversionState::Done)
             throw Error("the class '" + cls.name + "' has no finished inversion for this model and these settings" +
                         (st.stale_reason.empty() ? std::string() : " (" + st.stale_reason + ")") + ": run the inversion first");
@@ -624,7 +627,11 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
         Paths P(root, cls);
         const int K = static_cast<int>(cls.supports.size());
         auto row    = io::SafetensorsFile::open(P.token().string()).read("embedding").to(torch::kFloat32);
-        auto ids    = impl_->prompt_ids(p, s.prompt_template);
+        const auto stored = read_meta(P.support(0));
+        const auto tmpl   = stored["ti_settings"].value("template", s.prompt_template);
+        const double guidance = stored["nti_settings"].value("guidance", s.guidance);
+        const int nsteps  = stored["nti_settings"].value("steps", s.steps);
+        auto ids    = impl_->prompt_ids(p, tmpl);
         auto cond   = p.text_encoder->forward(ids, row.to(p.device)).last_hidden_state.to(torch::kFloat32);
         std::vector<torch::Tensor> zT, traj;
         for (int n = 0; n < K; ++n) {
@@ -632,7 +639,7 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
             zT.push_back(f.read("z_T").to(p.device, torch::kFloat32));
             traj.push_back(f.read("null_embeddings").to(p.device, torch::kFloat32));
         }
-        const auto tsteps = tinv::tint_timesteps(p, s.steps);
+        const auto tsteps = tinv::tint_timesteps(p, nsteps);
         if (static_cast<std::int64_t>(tsteps.size()) != traj[0].size(0))
             throw Error("'" + P.support(0).string() + "' holds " + std::to_string(traj[0].size(0)) + " null embeddings, not " +
                         std::to_string(tsteps.size()));
@@ -668,7 +675,7 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
                     for (int n : sup) u.push_back(traj[static_cast<std::size_t>(n)][static_cast<std::int64_t>(i)].unsqueeze(0));
                     return torch::cat(u);
                 },
-                tsteps, s.guidance, ctx,
+                tsteps, guidance, ctx,
                 [&](std::size_t i) {
                     ctx.report({"synthesis", done * static_cast<long long>(tsteps.size()) + static_cast<long long>((i + 1) * nb),
                                 total * static_cast<long long>(tsteps.size()), std::nan(""), cls.name});
