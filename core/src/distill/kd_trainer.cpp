@@ -1,0 +1,343 @@
+#include "distill/kd_trainer.h"
+
+#include <ATen/autocast_mode.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "io/safetensors.h"
+#include "nn/students.h"
+#include "tint/Error.h"
+#include "tint/Image.h"
+#include "tint/JobContext.h"
+
+namespace tint::distill {
+
+namespace {
+
+constexpr const char* kMetaKey = "tint.kd";
+constexpr int kFormat          = 1;
+constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
+
+std::string optimizer_name(KdOptimizer o) { return o == KdOptimizer::AdamW ? "adamw" : "sgd"; }
+
+nlohmann::json nan_to_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+double null_to_nan(const nlohmann::json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+
+nlohmann::json epoch_to_json(const KdEpoch& e) {
+    nlohmann::json j{{"epoch", e.epoch}, {"train_loss", nan_to_null(e.train_loss)}, {"lr_end", e.lr_end}};
+    if (e.has_validation)
+        j["validation"] = {{"count", e.validation.count},
+                           {"accuracy", e.validation.accuracy},
+                           {"agreement", nan_to_null(e.validation.agreement)},
+                           {"confusion", e.validation.confusion}};
+    return j;
+}
+
+KdEpoch epoch_from_json(const nlohmann::json& j) {
+    KdEpoch e;
+    e.epoch      = j.at("epoch").get<int>();
+    e.train_loss = null_to_nan(j.at("train_loss"));
+    e.lr_end     = j.at("lr_end").get<double>();
+    if (j.contains("validation")) {
+        const auto& v          = j.at("validation");
+        e.has_validation       = true;
+        e.validation.count     = v.at("count").get<std::int64_t>();
+        e.validation.accuracy  = v.at("accuracy").get<double>();
+        e.validation.agreement = null_to_nan(v.at("agreement"));
+        e.validation.confusion = v.at("confusion").get<std::vector<std::vector<std::int64_t>>>();
+    }
+    return e;
+}
+
+/// What must be equal for a checkpoint to continue this run exactly.
+nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
+    return {{"student", o.student},        {"student_width", o.student_width}, {"num_classes", data.class_names.size()},
+            {"class_names", data.class_names}, {"input_size", o.input_size},   {"batch_size", o.batch_size},
+            {"epochs", o.epochs},          {"optimizer", optimizer_name(o.optimizer)}, {"lr", o.lr},
+            {"weight_decay", o.weight_decay}, {"momentum", o.momentum},        {"warmup_epochs", o.warmup_epochs},
+            {"temperature", o.temperature}, {"alpha", o.alpha},                {"seed", o.seed},
+            {"files", data.files.size()}};
+}
+
+/// Every tensor that defines the student: parameters, then buffers (BatchNorm statistics).
+std::vector<std::pair<std::string, torch::Tensor>> student_tensors(nn::StudentImpl& s) {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : s.named_parameters(true)) out.emplace_back(p.key(), p.value());
+    for (const auto& b : s.named_buffers(true)) out.emplace_back(b.key(), b.value());
+    return out;
+}
+
+void load_into(const io::SafetensorsFile& file, const std::string& prefix, const std::string& name, torch::Tensor& dst) {
+    const std::string key = prefix + name;
+    if (!file.contains(key)) throw Error("checkpoint '" + file.path() + "': tensor '" + key + "' is missing");
+    torch::Tensor t = file.read(key);
+    if (t.sizes() != dst.sizes())
+        throw Error("checkpoint '" + file.path() + "': tensor '" + key + "' has the wrong shape");
+    torch::NoGradGuard no_grad;
+    dst.copy_(t.to(dst.device(), dst.scalar_type()));
+}
+
+double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, std::int64_t warmup) {
+    if (step < warmup) return o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
+    const std::int64_t span = std::max<std::int64_t>(1, total - warmup);
+    const double progress   = static_cast<double>(step - warmup) / static_cast<double>(span);
+    return o.lr * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+}
+
+}  // namespace
+
+KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,
+               double temperature, double alpha) {
+    if (student_logits.dim() != 2 || teacher_probs.sizes() != student_logits.sizes())
+        throw Error("kd loss: student logits and teacher probabilities must both be [B, C] of one shape");
+    if (!(temperature > 0.0)) throw Error("kd loss: the temperature must be positive");
+    const torch::Tensor z = student_logits.to(torch::kFloat32);
+    const torch::Tensor teacher_logits = teacher_probs.to(z.device(), torch::kFloat32).clamp_min(1e-12).log();
+    const torch::Tensor log_q = torch::log_softmax(teacher_logits / temperature, 1);
+    const torch::Tensor log_s = torch::log_softmax(z / temperature, 1);
+    KdLoss out;
+    out.kd = (log_q.exp() * (log_q - log_s)).sum(1).mean() * (temperature * temperature);
+    out.ce = torch::zeros({}, z.options());
+    if (alpha != 0.0 && labels.defined()) {
+        const torch::Tensor y    = labels.to(z.device(), torch::kInt64);
+        const torch::Tensor keep = y.ge(0);
+        if (keep.any().item<bool>())
+            out.ce = torch::nn::functional::cross_entropy(z.index({keep}), y.index({keep}));
+    }
+    out.total = alpha != 0.0 ? out.kd + alpha * out.ce : out.kd;
+    return out;
+}
+
+std::shared_ptr<nn::StudentImpl> load_kd_student(const std::string& checkpoint_path) {
+    const auto file = io::SafetensorsFile::open(checkpoint_path);
+    const auto it   = file.metadata().find(kMetaKey);
+    if (it == file.metadata().end()) throw Error("checkpoint '" + checkpoint_path + "': no '" + kMetaKey + "' metadata");
+    const auto meta = nlohmann::json::parse(it->second);
+    const auto& fp  = meta.at("run");
+    auto student    = nn::make_student(fp.at("student").get<std::string>(), fp.at("num_classes").get<std::int64_t>(),
+                                       fp.at("student_width").get<double>());
+    for (auto& [name, t] : student_tensors(*student)) load_into(file, "student.", name, t);
+    student->eval();
+    return student;
+}
+
+KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEvents* events,
+                  const KdValidation* validation) {
+    const std::string where = o.checkpoint_path.empty() ? std::string("KD training") : "KD training ('" + o.checkpoint_path + "')";
+    const auto n = static_cast<std::int64_t>(data.files.size());
+    const auto C = static_cast<std::int64_t>(data.class_names.size());
+    if (n == 0) throw Error(where + ": no training images");
+    if (C < 2) throw Error(where + ": at least two classes are needed");
+    if (!data.teacher_probs.defined() || data.teacher_probs.dim() != 2 || data.teacher_probs.size(0) != n ||
+        data.teacher_probs.size(1) != C)
+        throw Error(where + ": teacher probabilities must be [" + std::to_string(n) + ", " + std::to_string(C) + "]");
+    if (!data.labels.empty() && static_cast<std::int64_t>(data.labels.size()) != n)
+        throw Error(where + ": " + std::to_string(data.labels.size()) + " labels for " + std::to_string(n) + " images");
+    if (o.batch_size < 1 || o.epochs < 1 || o.input_size < 8 || !(o.lr > 0.0) || !(o.temperature > 0.0))
+        throw Error(where + ": batch size, epochs, input size, learning rate and temperature must be positive");
+    if (validation && validation->files.size() != validation->labels.size())
+        throw Error(where + ": the validation set has " + std::to_string(validation->files.size()) + " files and " +
+                    std::to_string(validation->labels.size()) + " labels");
+
+    // Same seed, same initial student: the resume test and reproducible runs depend on it.
+    torch::manual_seed(o.seed);
+    KdResult result;
+    result.student = nn::make_student(o.student, C, o.student_width);
+    auto& student  = *result.student;
+    student.to(o.device);
+
+    std::vector<std::pair<std::string, torch::Tensor>> params;
+    for (const auto& p : student.named_parameters(true)) params.emplace_back(p.key(), p.value());
+    // Optimiser state per parameter: AdamW moments m, v; SGD momentum buffer in m.
+    std::vector<torch::Tensor> m, v;
+    for (const auto& [name, p] : params) {
+        m.push_back(torch::zeros_like(p));
+        v.push_back(torch::zeros_like(p));
+    }
+
+    const nlohmann::json fingerprint = run_fingerprint(data, o);
+    std::int64_t step = 0;
+    int first_epoch   = 0;
+    if (!o.checkpoint_path.empty() && o.resume && std::filesystem::exists(o.checkpoint_path)) {
+        const auto file = io::SafetensorsFile::open(o.checkpoint_path);
+        const auto it   = file.metadata().find(kMetaKey);
+        if (it == file.metadata().end())
+            throw Error("checkpoint '" + o.checkpoint_path + "': no '" + kMetaKey + "' metadata");
+        const auto meta = nlohmann::json::parse(it->second);
+        if (meta.value("format", 0) != kFormat) throw Error("checkpoint '" + o.checkpoint_path + "': unknown format");
+        if (meta.at("run") != fingerprint) {
+            std::string diff;
+            for (auto& [key, val] : fingerprint.items())
+                if (!meta.at("run").contains(key) || meta.at("run").at(key) != val) diff += (diff.empty() ? "" : ", ") + key;
+            throw Error("checkpoint '" + o.checkpoint_path + "' belongs to another run (differs in: " + diff +
+                        "); remove it or choose another file");
+        }
+        for (auto& [name, t] : student_tensors(student)) load_into(file, "student.", name, t);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            load_into(file, "opt.m.", params[i].first, m[i]);
+            if (o.optimizer == KdOptimizer::AdamW) load_into(file, "opt.v.", params[i].first, v[i]);
+        }
+        step        = meta.at("step").get<std::int64_t>();
+        first_epoch = meta.at("epochs_done").get<int>();
+        for (const auto& e : meta.at("history")) result.history.push_back(epoch_from_json(e));
+        result.resumed_epochs = first_epoch;
+    }
+    result.epochs_done = first_epoch;
+
+    auto save_checkpoint = [&](int epochs_done) {
+        if (o.checkpoint_path.empty()) return;
+        auto tensors = student_tensors(student);
+        for (auto& t : tensors) t.first = "student." + t.first;
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            tensors.emplace_back("opt.m." + params[i].first, m[i]);
+            if (o.optimizer == KdOptimizer::AdamW) tensors.emplace_back("opt.v." + params[i].first, v[i]);
+        }
+        nlohmann::json meta{{"format", kFormat}, {"run", fingerprint}, {"step", step}, {"epochs_done", epochs_done}};
+        meta["history"] = nlohmann::json::array();
+        for (const auto& e : result.history) meta["history"].push_back(epoch_to_json(e));
+        io::save_safetensors(o.checkpoint_path, tensors, {{kMetaKey, meta.dump()}});
+    };
+
+    // Samples: the loader's label slot carries the intended class; indices find the soft labels.
+    std::vector<LoaderSample> samples(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+        auto& s = samples[static_cast<std::size_t>(i)];
+        s.path  = data.files[static_cast<std::size_t>(i)];
+        s.label = data.labels.empty() ? -1 : data.labels[static_cast<std::size_t>(i)];
+        if (o.preload_images) s.image = to_mat(load_image_rgb(s.path));
+    }
+    const torch::Tensor probs = data.teacher_probs.to(torch::kFloat32).contiguous();
+
+    torch::Tensor val_pixels, val_teacher_pred;
+    if (validation && !validation->files.empty()) {
+        std::vector<cv::Mat> mats;
+        for (const auto& f : validation->files) mats.push_back(to_mat(load_image_rgb(f)));
+        val_pixels = evaluation_pixels(mats, o.input_size, o.normalization);
+        if (validation->teacher_probs.defined()) val_teacher_pred = validation->teacher_probs.argmax(1);
+    }
+
+    const std::int64_t per_epoch = (n + o.batch_size - 1) / o.batch_size;
+    const std::int64_t total     = per_epoch * o.epochs;
+    const std::int64_t warmup    = std::min<std::int64_t>(total, std::llround(o.warmup_epochs * static_cast<double>(per_epoch)));
+    const bool autocast          = o.mixed_precision && o.device.is_cuda();
+    const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
+
+    for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
+        if (cancel.mode() == CancelMode::Now) throw Cancelled();
+        if (cancel.mode() == CancelMode::AfterCurrentItem) {
+            result.stopped_early = true;
+            break;
+        }
+        // Per-epoch seeds: an epoch's draws do not depend on the epochs run before it in this process.
+        torch::manual_seed(mix_seed(o.seed, static_cast<std::uint64_t>(epoch), 0xd1ULL));
+        LoaderOptions lo;
+        lo.batch_size    = o.batch_size;
+        lo.epochs        = 1;
+        lo.shuffle       = true;
+        lo.seed          = mix_seed(o.seed, static_cast<std::uint64_t>(epoch), 0x10adULL);
+        lo.augment       = o.augment;
+        lo.augment.size  = cv::Size(o.input_size, o.input_size);
+        lo.normalization = o.normalization;
+        BackgroundLoader loader(samples, lo, cancel);
+
+        student.train();
+        double loss_sum = 0.0, lr = 0.0;
+        std::int64_t batches = 0;
+        while (auto batch = loader.next()) {
+            if (ctx) ctx->throw_if_cancelled();
+            lr = scheduled_lr(o, step, total, warmup);
+            torch::Tensor images = batch->images;
+            if (o.batch_hook) o.batch_hook(epoch, step, images);
+            const torch::Tensor idx     = batch->indices;
+            const torch::Tensor targets = probs.index_select(0, idx).to(o.device);
+            const torch::Tensor labels  = batch->labels.to(o.device);
+
+            torch::Tensor logits;
+            if (autocast) {
+                at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+                at::autocast::set_enabled(true);
+                logits = student.forward(images.to(o.device)).to(torch::kFloat32);
+                at::autocast::set_enabled(false);
+                at::autocast::clear_cache();
+            } else {
+                logits = student.forward(images.to(o.device));
+            }
+            const KdLoss loss = kd_loss(logits, targets, labels, o.temperature, o.alpha);
+            const double value = loss.total.item<double>();
+            if (!std::isfinite(value)) {
+                loader.stop();
+                throw Error(where + ": the loss became " + std::to_string(value) + " at epoch " + std::to_string(epoch + 1) +
+                            ", step " + std::to_string(step + 1) + " (learning rate " + std::to_string(lr) +
+                            "); training stopped" +
+                            (o.checkpoint_path.empty() ? std::string()
+                                                       : ", the checkpoint of epoch " + std::to_string(result.epochs_done) + " is kept"));
+            }
+            for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();
+            loss.total.backward();
+            {
+                torch::NoGradGuard no_grad;
+                const double t = static_cast<double>(step + 1);
+                for (std::size_t i = 0; i < params.size(); ++i) {
+                    torch::Tensor& p = params[i].second;
+                    if (!p.grad().defined()) continue;
+                    const torch::Tensor g = p.grad();
+                    if (o.optimizer == KdOptimizer::AdamW) {  // torch.optim.AdamW, amsgrad off
+                        p.mul_(1.0 - lr * o.weight_decay);
+                        m[i].mul_(kBeta1).add_(g, 1.0 - kBeta1);
+                        v[i].mul_(kBeta2).addcmul_(g, g, 1.0 - kBeta2);
+                        const double bc1 = 1.0 - std::pow(kBeta1, t), bc2 = 1.0 - std::pow(kBeta2, t);
+                        const torch::Tensor denom = (v[i].sqrt() / std::sqrt(bc2)).add_(kEps);
+                        p.addcdiv_(m[i], denom, -lr / bc1);
+                    } else {  // torch.optim.SGD, nesterov, weight decay coupled
+                        const torch::Tensor d = o.weight_decay != 0.0 ? g + o.weight_decay * p : g;
+                        if (step == 0) m[i].copy_(d); else m[i].mul_(o.momentum).add_(d);
+                        p.add_(d + o.momentum * m[i], -lr);
+                    }
+                }
+            }
+            loss_sum += value;
+            ++batches;
+            if (events) {
+                KdStep s;
+                s.epoch = epoch;
+                s.step = step;
+                s.total_steps = total;
+                s.loss = value;
+                s.kd = loss.kd.item<double>();
+                s.ce = loss.ce.item<double>();
+                s.lr = lr;
+                events->on_step(s);
+            }
+            if (ctx) {
+                Progress pr;
+                pr.stage = "distill";
+                pr.step  = step + 1;
+                pr.total = total;
+                pr.loss  = value;
+                ctx->report(pr);
+            }
+            ++step;
+        }
+
+        KdEpoch ep;
+        ep.epoch      = epoch;
+        ep.train_loss = batches ? loss_sum / static_cast<double>(batches) : std::nan("");
+        ep.lr_end     = lr;
+        if (val_pixels.defined()) {
+            const torch::Tensor pred = student_logits(student, val_pixels, o.eval_batch_size).argmax(1);
+            ep.has_validation = true;
+            ep.validation     = evaluate_predictions(pred, torch::tensor(validation->labels, torch::kInt64), C, val_teacher_pred);
+        }
+        result.history.push_back(ep);
+        result.epochs_done = epoch + 1;
+        save_checkpoint(result.epochs_done);
+        if (events) events->on_epoch(ep);
+    }
+    student.eval();
+    return result;
+}
+
+}  // namespace tint::distill

@@ -1,0 +1,122 @@
+#pragma once
+// Knowledge distillation of a tiny student from a teacher's soft labels (Hinton et al. 2015):
+//   loss = T^2 KL(softmax(z_t / T) || softmax(z_s / T)) + alpha CE(z_s, intended class)
+// The teacher gives probabilities p (a few-shot head's softmax), not logits. log p equals the
+// head's logits up to a per-row constant, and softmax is blind to such constants, so we use
+// z_t = log p: softmax(log p / T) = p^(1/T) / sum p^(1/T). p is clamped to 1e-12 before the log
+// so that a zero probability stays finite.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "distill/augment.h"
+#include "distill/evaluation.h"
+
+namespace tint {
+class JobContext;
+}
+namespace tint::nn {
+struct StudentImpl;
+}
+
+namespace tint::distill {
+
+/// The distillation loss, averaged over the batch. student_logits [B, C]; teacher_probs [B, C];
+/// labels [B] int64 (a negative label has no intended class and adds no CE), may be undefined when
+/// alpha is 0. Differentiable in student_logits.
+struct KdLoss {
+    torch::Tensor total, kd, ce;  ///< scalars; kd already multiplied by T^2, ce not by alpha
+};
+KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,
+               double temperature = 4.0, double alpha = 0.0);
+
+enum class KdOptimizer { AdamW, Sgd };
+
+struct KdOptions {
+    std::string student = "conv4";  ///< make_student name
+    double student_width = 1.0;     ///< Conv-4: channels = 64 * width
+    int input_size      = 84;
+    int batch_size      = 32;
+    int epochs          = 30;
+    KdOptimizer optimizer = KdOptimizer::AdamW;
+    double lr           = 1e-3;
+    double weight_decay = 5e-4;     ///< AdamW: decoupled; SGD: added to the gradient (PyTorch)
+    double momentum     = 0.9;      ///< SGD only (Nesterov)
+    double warmup_epochs = 1.0;     ///< linear warm-up from lr / warmup_steps, then cosine to 0
+    double temperature  = 4.0;
+    double alpha        = 0.0;
+    std::uint64_t seed  = 0;
+    AugmentOptions augment;         ///< size is replaced by input_size
+    Normalization normalization;
+    bool preload_images = false;    ///< decode every training image once (small sets)
+    std::string checkpoint_path;    ///< empty: no checkpoints, no resume
+    bool resume = true;             ///< continue from checkpoint_path when it exists
+    torch::Device device = torch::kCPU;
+    bool mixed_precision = false;   ///< bf16 autocast on CUDA only; ignored on the CPU (fp32)
+    int eval_batch_size  = 64;
+    /// Test and diagnosis hook: sees (and may alter) each batch's images before the step.
+    std::function<void(int epoch, std::int64_t step, torch::Tensor& images)> batch_hook;
+};
+
+/// Training data: image files with the teacher's probabilities (from soft_labels()).
+struct KdData {
+    std::vector<std::string> files;
+    torch::Tensor teacher_probs;              ///< [N, C] float
+    std::vector<std::int64_t> labels;         ///< intended class per file, -1 = none; empty = none
+    std::vector<std::string> class_names;     ///< C names
+};
+
+/// Optional validation set evaluated after each epoch.
+struct KdValidation {
+    std::vector<std::string> files;
+    std::vector<std::int64_t> labels;
+    torch::Tensor teacher_probs;  ///< [N, C]; undefined: no agreement
+};
+
+struct KdStep {
+    int epoch = 0;            ///< 0-based
+    std::int64_t step = 0;    ///< global step, 0-based
+    std::int64_t total_steps = 0;
+    double loss = 0, kd = 0, ce = 0, lr = 0;
+};
+
+struct KdEpoch {
+    int epoch = 0;  ///< 0-based
+    double train_loss = 0.0;  ///< mean over the epoch's batches
+    double lr_end     = 0.0;
+    bool has_validation = false;
+    Evaluation validation;
+};
+
+/// Receives the trainer's events on the training thread.
+class KdEvents {
+public:
+    virtual ~KdEvents() = default;
+    virtual void on_step(const KdStep&) {}
+    virtual void on_epoch(const KdEpoch&) {}
+};
+
+struct KdResult {
+    std::shared_ptr<nn::StudentImpl> student;  ///< on options.device, eval mode
+    std::vector<KdEpoch> history;              ///< every finished epoch, resumed ones included
+    int epochs_done       = 0;
+    int resumed_epochs    = 0;                 ///< epochs read from the checkpoint
+    bool stopped_early    = false;             ///< cancel AfterCurrentItem
+};
+
+/// Trains a student. Each epoch's shuffling and augmentation are seeded by (seed, epoch) and the
+/// student's initialisation by seed, so a resumed run equals an uninterrupted one. After every
+/// epoch the student, its optimiser moments, the step count and the history are written to
+/// checkpoint_path atomically. Cancel: Now stops before the next batch and throws tint::Cancelled;
+/// AfterCurrentItem finishes the epoch and returns (stopped_early). Both leave the last
+/// checkpoint. A non-finite loss throws tint::Error (the checkpoint of the last good epoch stays).
+KdResult train_kd(const KdData& data, const KdOptions& options, JobContext* ctx = nullptr, KdEvents* events = nullptr,
+                  const KdValidation* validation = nullptr);
+
+/// Reads the student of a checkpoint written by train_kd (for export or evaluation).
+std::shared_ptr<nn::StudentImpl> load_kd_student(const std::string& checkpoint_path);
+
+}  // namespace tint::distill

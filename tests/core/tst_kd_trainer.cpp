@@ -1,0 +1,514 @@
+// Knowledge distillation: the KD loss against a hand computation, the soft-label cache (hits and
+// every invalidation), a Conv-4 student distilled from the shipped MobileNetV2 teacher on the demo
+// flowers, resume / cancel / non-finite loss, the episode statistics and the episode sampler.
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "distill/evaluation.h"
+#include "distill/heads.h"
+#include "distill/kd_trainer.h"
+#include "distill/soft_labels.h"
+#include "distill/teacher.h"
+#include "io/safetensors.h"
+#include "nn/students.h"
+#include "tint/Error.h"
+#include "tint/FileUtil.h"
+#include "tint/JobContext.h"
+#include "tint/Runtime.h"
+
+namespace fs = std::filesystem;
+using namespace tint::distill;
+
+namespace {
+const std::string kMobileNet = TINT_SOURCE_RESOURCES "/models/imagenet-mobilenetv2";
+const std::string kFlowers   = TINT_SOURCE_RESOURCES "/demo/flowers";
+
+std::string readMeta(const std::string& path, const std::string& key) {
+    const auto f = tint::io::SafetensorsFile::open(path);
+    const auto it = f.metadata().find(key);
+    return it == f.metadata().end() ? std::string() : it->second;
+}
+
+// Calls a function on chosen steps / epochs (cancel requests from inside the training loop).
+class Hooks : public KdEvents {
+public:
+    std::function<void(const KdStep&)> step;
+    std::function<void(const KdEpoch&)> epoch;
+    std::vector<KdStep> steps;
+    void on_step(const KdStep& s) override {
+        steps.push_back(s);
+        if (step) step(s);
+    }
+    void on_epoch(const KdEpoch& e) override {
+        if (epoch) epoch(e);
+    }
+};
+
+bool sameStudents(tint::nn::StudentImpl& a, tint::nn::StudentImpl& b, double& maxDiff) {
+    maxDiff = 0.0;
+    auto pa = a.named_parameters(true);
+    auto pb = b.named_parameters(true);
+    for (const auto& p : pa) maxDiff = std::max(maxDiff, (p.value() - pb[p.key()]).abs().max().item<double>());
+    auto ba = a.named_buffers(true);
+    auto bb = b.named_buffers(true);
+    for (const auto& p : ba)
+        maxDiff = std::max(maxDiff, (p.value().to(torch::kFloat64) - bb[p.key()].to(torch::kFloat64)).abs().max().item<double>());
+    return maxDiff == 0.0;
+}
+}  // namespace
+
+class TestKdTrainer : public QObject {
+    Q_OBJECT
+
+    std::vector<std::string> classes_, files_;
+    std::vector<std::int64_t> labels_;
+    std::unique_ptr<Teacher> teacher_;
+    std::unique_ptr<FewShotHead> head_;
+    torch::Tensor probs_;  // soft labels of all 60 photos
+    QTemporaryDir tmp_;
+
+    std::string tmp(const std::string& name) const { return (fs::path(tmp_.path().toStdString()) / name).string(); }
+
+    KdData data(std::int64_t count) const {
+        KdData d;
+        // Every 60/count-th photo keeps all classes in a small subset.
+        const std::int64_t stride = 60 / count;
+        std::vector<std::int64_t> idx;
+        for (std::int64_t i = 0; i < 60 && static_cast<std::int64_t>(idx.size()) < count; i += stride) idx.push_back(i);
+        for (auto i : idx) {
+            d.files.push_back(files_[static_cast<std::size_t>(i)]);
+            d.labels.push_back(labels_[static_cast<std::size_t>(i)]);
+        }
+        d.teacher_probs = probs_.index_select(0, torch::tensor(idx, torch::kInt64));
+        d.class_names   = classes_;
+        return d;
+    }
+
+    static KdOptions smallOptions() {
+        KdOptions o;
+        o.student        = "conv4";
+        o.student_width  = 0.25;  // 16 channels
+        o.input_size     = 32;
+        o.batch_size     = 8;
+        o.epochs         = 3;
+        o.lr             = 3e-3;
+        o.seed           = 11;
+        o.preload_images = true;
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        tint::set_compute_threads(2);
+        QVERIFY(tmp_.isValid());
+        std::vector<fs::path> dirs;
+        for (const auto& e : fs::directory_iterator(kFlowers))
+            if (e.is_directory()) dirs.push_back(e.path());
+        std::sort(dirs.begin(), dirs.end());
+        for (const auto& d : dirs) {
+            std::vector<std::string> fl;
+            for (const auto& e : fs::directory_iterator(d))
+                if (e.path().extension() == ".jpg") fl.push_back(e.path().string());
+            std::sort(fl.begin(), fl.end());
+            for (const auto& f : fl) {
+                files_.push_back(f);
+                labels_.push_back(static_cast<std::int64_t>(classes_.size()));
+            }
+            classes_.push_back(d.filename().string());
+        }
+        QCOMPARE(files_.size(), std::size_t(60));
+        teacher_ = load_teacher(kMobileNet);
+        // Logistic regression on the first 5 photos of each class.
+        std::vector<tint::ImageU8> support;
+        std::vector<std::int64_t> support_labels;
+        for (std::size_t i = 0; i < files_.size(); ++i)
+            if (i % 12 < 5) {
+                support.push_back(tint::load_image_rgb(files_[i]));
+                support_labels.push_back(labels_[i]);
+            }
+        head_ = make_head("logistic_regression");
+        head_->fit(teacher_->features(support), torch::tensor(support_labels, torch::kInt64), 5);
+        head_->info.teacher_identity = teacher_->identity();
+    }
+
+    // ---- the loss ----
+
+    void kdLossByHand() {
+        const std::vector<std::vector<double>> z = {{1.0, -0.5, 2.0}, {0.3, 0.1, -1.2}};
+        const std::vector<std::vector<double>> p = {{0.2, 0.1, 0.7}, {0.6, 0.3, 0.1}};
+        const std::vector<std::int64_t> y = {2, 1};
+        auto hand = [&](double T, double alpha, double& kd, double& ce) {
+            kd = ce = 0.0;
+            for (std::size_t b = 0; b < 2; ++b) {
+                // teacher at T: p^(1/T) normalised; student: softmax(z / T)
+                double zq = 0, zs = 0, zc = 0;
+                for (int c = 0; c < 3; ++c) {
+                    zq += std::pow(p[b][c], 1.0 / T);
+                    zs += std::exp(z[b][c] / T);
+                    zc += std::exp(z[b][c]);
+                }
+                for (int c = 0; c < 3; ++c) {
+                    const double q = std::pow(p[b][c], 1.0 / T) / zq, s = std::exp(z[b][c] / T) / zs;
+                    kd += q * std::log(q / s);
+                }
+                ce += -std::log(std::exp(z[b][static_cast<std::size_t>(y[b])]) / zc);
+            }
+            kd = kd / 2.0 * T * T;
+            ce /= 2.0;
+            return kd + alpha * ce;
+        };
+        const auto zt = torch::tensor({1.0, -0.5, 2.0, 0.3, 0.1, -1.2}, torch::kFloat64).view({2, 3}).to(torch::kFloat32);
+        const auto pt = torch::tensor({0.2, 0.1, 0.7, 0.6, 0.3, 0.1}, torch::kFloat64).view({2, 3}).to(torch::kFloat32);
+        const auto yt = torch::tensor(y, torch::kInt64);
+        for (double T : {1.0, 2.0, 4.0}) {
+            for (double alpha : {0.0, 0.5}) {
+                double kd = 0, ce = 0;
+                const double total = hand(T, alpha, kd, ce);
+                const KdLoss l     = kd_loss(zt, pt, yt, T, alpha);
+                QVERIFY2(std::abs(l.total.item<double>() - total) < 1e-5,
+                         qPrintable(QStringLiteral("T %1 alpha %2: %3 vs %4").arg(T).arg(alpha).arg(l.total.item<double>()).arg(total)));
+                QVERIFY(std::abs(l.kd.item<double>() - kd) < 1e-5);
+                if (alpha != 0.0) QVERIFY(std::abs(l.ce.item<double>() - ce) < 1e-5);
+            }
+        }
+        // T^2 scaling: the kd term is T^2 times the plain KL at temperature T.
+        double kd4 = 0, ce4 = 0;
+        hand(4.0, 0.0, kd4, ce4);
+        const double kl4 = kd4 / 16.0;
+        QVERIFY(std::abs(kd_loss(zt, pt, yt, 4.0, 0.0).kd.item<double>() / 16.0 - kl4) < 1e-6);
+        // A label of -1 contributes no CE; alpha with all labels missing leaves the KD term alone.
+        const auto none = torch::tensor(std::vector<std::int64_t>{-1, -1}, torch::kInt64);
+        const KdLoss l0 = kd_loss(zt, pt, none, 4.0, 1.0);
+        QCOMPARE(l0.ce.item<double>(), 0.0);
+        QVERIFY(std::abs(l0.total.item<double>() - kd4) < 1e-5);
+        // A zero teacher probability stays finite (clamped before the log).
+        const auto hard = torch::tensor({1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f}).view({2, 3});
+        QVERIFY(std::isfinite(kd_loss(zt, hard, yt, 4.0, 0.0).total.item<double>()));
+        // Gradient exists and is finite.
+        auto zg = zt.clone().requires_grad_(true);
+        kd_loss(zg, pt, yt, 4.0, 0.5).total.backward();
+        QVERIFY(zg.grad().isfinite().all().item<bool>());
+        QVERIFY(!tint::distill::kd_loss(zt, pt, yt, 4.0, 0.0).total.requires_grad());
+    }
+
+    // ---- soft-label cache ----
+
+    void softLabelCache() {
+        QElapsedTimer timer;
+        timer.start();
+        const std::string cache = tmp("soft.safetensors");
+        const SoftLabels first  = soft_labels(*teacher_, *head_, files_, classes_, cache);
+        const qint64 missMs     = timer.restart();
+        QVERIFY(!first.reused);
+        QCOMPARE(QString::fromStdString(first.reason), QStringLiteral("no cache file"));
+        QCOMPARE(first.probabilities.sizes(), (torch::IntArrayRef{60, 5}));
+        QVERIFY((first.probabilities.sum(1) - 1).abs().max().item<double>() < 1e-5);
+        probs_ = first.probabilities;
+        const double teacherAcc = probs_.argmax(1).eq(torch::tensor(labels_)).to(torch::kFloat64).mean().item<double>();
+        qInfo("soft labels of 60 photos: %lld ms computed; teacher accuracy %.3f", missMs, teacherAcc);
+
+        const SoftLabels hit = soft_labels(*teacher_, *head_, files_, classes_, cache);
+        qInfo("cache hit: %lld ms", timer.restart());
+        QVERIFY(hit.reused);
+        QVERIFY(hit.reason.empty());
+        QVERIFY(torch::equal(hit.probabilities, first.probabilities));
+
+        // Smaller lists from here on: every miss runs the teacher.
+        std::vector<std::string> sub(files_.begin(), files_.begin() + 6);
+        const std::string c2 = tmp("sub.safetensors");
+        QVERIFY(!soft_labels(*teacher_, *head_, sub, classes_, c2).reused);
+        QVERIFY(soft_labels(*teacher_, *head_, sub, classes_, c2).reused);
+
+        // The head changed (refitted with another regularisation).
+        auto head2 = make_head("logistic_regression");
+        dynamic_cast<LogisticRegressionHead&>(*head2).l2 = 1e-2;
+        {
+            std::vector<tint::ImageU8> s;
+            std::vector<std::int64_t> l;
+            for (std::size_t i = 0; i < 60; i += 6) {
+                s.push_back(tint::load_image_rgb(files_[i]));
+                l.push_back(labels_[i]);
+            }
+            head2->fit(teacher_->features(s), torch::tensor(l), 5);
+        }
+        QVERIFY(head_hash(*head2) != head_hash(*head_));
+        auto r = soft_labels(*teacher_, *head2, sub, classes_, c2);
+        QVERIFY(!r.reused);
+        QCOMPARE(QString::fromStdString(r.reason), QStringLiteral("head changed"));
+        QVERIFY(soft_labels(*teacher_, *head2, sub, classes_, c2).reused);
+
+        // The list changed (curation dropped one image).
+        std::vector<std::string> fewer(sub.begin(), sub.end() - 1);
+        r = soft_labels(*teacher_, *head2, fewer, classes_, c2);
+        QVERIFY(!r.reused);
+        QCOMPARE(QString::fromStdString(r.reason), QStringLiteral("file list changed (0 added, 1 removed)"));
+        QVERIFY(torch::allclose(r.probabilities, soft_labels(*teacher_, *head2, sub, classes_, c2).probabilities.slice(0, 0, 5), 1e-5, 1e-6));
+
+        // A file replaced under the same name.
+        const std::string copy = tmp("replaced.jpg");
+        fs::copy_file(files_[0], copy);
+        std::vector<std::string> withCopy = {copy, files_[13]};
+        QVERIFY(!soft_labels(*teacher_, *head2, withCopy, classes_, c2).reused);
+        fs::copy_file(files_[30], copy, fs::copy_options::overwrite_existing);
+        r = soft_labels(*teacher_, *head2, withCopy, classes_, c2);
+        QVERIFY(!r.reused);
+        QVERIFY2(r.reason.find("content changed of 1 file") == 0, r.reason.c_str());
+
+        // Class names renamed.
+        auto renamed = classes_;
+        renamed[0]   = "marguerite";
+        r            = soft_labels(*teacher_, *head2, withCopy, renamed, c2);
+        QCOMPARE(QString::fromStdString(r.reason), QStringLiteral("class names changed"));
+
+        // Another teacher: the identity stored in the cache no longer matches.
+        {
+            auto f    = tint::io::SafetensorsFile::open(c2);
+            auto meta = nlohmann::json::parse(f.metadata().at("tint.soft_labels"));
+            meta["teacher_identity"] = "dinov2:/elsewhere";
+            tint::io::save_safetensors(c2, {{"probabilities", f.read("probabilities")}}, {{"tint.soft_labels", meta.dump()}});
+        }
+        r = soft_labels(*teacher_, *head2, withCopy, renamed, c2);
+        QCOMPARE(QString::fromStdString(r.reason), QStringLiteral("teacher changed"));
+
+        // A damaged cache is recomputed, not trusted.
+        tint::write_file_atomic(c2, std::string("not a safetensors file"));
+        r = soft_labels(*teacher_, *head2, withCopy, renamed, c2);
+        QVERIFY2(r.reason.find("cache unreadable") == 0, r.reason.c_str());
+        QVERIFY(soft_labels(*teacher_, *head2, withCopy, renamed, c2).reused);
+
+        // Cancel-now before the first batch leaves the cache as it was.
+        tint::CancelSource cs;
+        cs.request(tint::CancelMode::Now);
+        tint::SilentJobContext ctx(cs.token());
+        const auto before = tint::read_file_bytes(c2);
+        QVERIFY_THROWS_EXCEPTION(tint::Cancelled, soft_labels(*teacher_, *head2, sub, classes_, c2, &ctx));
+        QVERIFY(tint::read_file_bytes(c2) == before);
+    }
+
+    // ---- training ----
+
+    void studentLearnsFromTeacher() {
+        QVERIFY(probs_.defined());
+        KdOptions o      = smallOptions();
+        o.epochs         = 12;
+        o.batch_size     = 12;
+        o.lr             = 5e-3;
+        o.augment.crop.scale_min = 0.35;  // 32 px crops of 8 % of a photo rarely show the flower
+        o.checkpoint_path = tmp("learn.safetensors");
+        KdData d         = data(60);
+        KdValidation val;
+        val.files         = d.files;
+        val.labels        = d.labels;
+        val.teacher_probs = d.teacher_probs;
+        Hooks hooks;
+        QElapsedTimer timer;
+        timer.start();
+        const KdResult r = train_kd(d, o, nullptr, &hooks, &val);
+        const qint64 ms  = timer.elapsed();
+        QCOMPARE(r.epochs_done, 12);
+        QCOMPARE(r.history.size(), std::size_t(12));
+        // Epoch means: single batches are noisy under augmentation.
+        const double first = r.history.front().train_loss, last = r.history.back().train_loss;
+        const auto& v      = r.history.back().validation;
+        qInfo("Conv-4 (16 ch, 32 px), 12 epochs x 5 steps: %lld ms; first step %.4f; epoch loss %.4f -> %.4f; accuracy %.3f, agreement %.3f",
+              ms, hooks.steps.front().loss, first, last, v.accuracy, v.agreement);
+        for (const auto& e : r.history)
+            qInfo("  epoch %d: loss %.4f lr_end %.5f acc %.3f agree %.3f", e.epoch + 1, e.train_loss, e.lr_end,
+                  e.validation.accuracy, e.validation.agreement);
+        QVERIFY(r.history.back().has_validation);
+        QCOMPARE(v.count, std::int64_t(60));
+        std::int64_t total = 0;
+        for (const auto& row : v.confusion) for (auto c : row) total += c;
+        QCOMPARE(total, std::int64_t(60));
+        QVERIFY2(last < 0.8 * first, "the training loss must fall clearly");
+        QVERIFY2(v.agreement > 0.4, "agreement with the teacher must be well above chance (0.2)");
+        // The checkpoint's student is the trained one.
+        auto loaded = load_kd_student(o.checkpoint_path);
+        double diff = 0;
+        QVERIFY(sameStudents(*loaded, *r.student, diff));
+        const Evaluation ev = evaluate_student(*loaded, d.files, d.labels, 5, o.input_size, o.normalization, d.teacher_probs);
+        QCOMPARE(ev.accuracy, v.accuracy);
+        QCOMPARE(ev.agreement, v.agreement);
+        // The teacher's head on a subset agrees with its cached soft labels.
+        const KdData sub    = data(10);
+        const Evaluation tv = evaluate_teacher(*teacher_, *head_, sub.files, sub.labels);
+        const Evaluation tc = evaluate_predictions(sub.teacher_probs.argmax(1), torch::tensor(sub.labels), 5);
+        QCOMPARE(tv.accuracy, tc.accuracy);
+        QCOMPARE(tv.confusion, tc.confusion);
+    }
+
+    void resumeEqualsUninterrupted_data() {
+        QTest::addColumn<int>("optimizer");
+        QTest::newRow("adamw") << int(KdOptimizer::AdamW);
+        QTest::newRow("sgd") << int(KdOptimizer::Sgd);
+    }
+    void resumeEqualsUninterrupted() {
+        QFETCH(int, optimizer);
+        KdOptions o  = smallOptions();
+        o.optimizer  = static_cast<KdOptimizer>(optimizer);
+        o.lr         = optimizer == int(KdOptimizer::Sgd) ? 0.05 : 3e-3;
+        o.alpha      = 0.3;
+        const KdData d = data(20);
+        const std::string tag = optimizer == int(KdOptimizer::Sgd) ? "sgd" : "adamw";
+        o.checkpoint_path     = tmp("full-" + tag + ".safetensors");
+        const KdResult full   = train_kd(d, o, nullptr, nullptr);
+        QCOMPARE(full.epochs_done, 3);
+
+        // Interrupted after the first epoch (cancel after the current item), then resumed.
+        o.checkpoint_path = tmp("resumed-" + tag + ".safetensors");
+        tint::CancelSource cs;
+        tint::SilentJobContext ctx(cs.token());
+        Hooks hooks;
+        hooks.epoch          = [&](const KdEpoch& e) { if (e.epoch == 0) cs.request(tint::CancelMode::AfterCurrentItem); };
+        hooks.step           = [&](const KdStep& s) { if (s.step == 0) cs.request(tint::CancelMode::AfterCurrentItem); };
+        const KdResult part  = train_kd(d, o, &ctx, &hooks);
+        QVERIFY(part.stopped_early);
+        QCOMPARE(part.epochs_done, 1);
+        QCOMPARE(hooks.steps.size(), std::size_t(3));  // the whole first epoch (20 images / 8)
+        const KdResult rest = train_kd(d, o, nullptr, nullptr);
+        QCOMPARE(rest.resumed_epochs, 1);
+        QCOMPARE(rest.epochs_done, 3);
+        double diff = 0;
+        QVERIFY2(sameStudents(*full.student, *rest.student, diff), qPrintable(QStringLiteral("max diff %1").arg(diff)));
+        QCOMPARE(rest.history.size(), full.history.size());
+        for (std::size_t i = 0; i < full.history.size(); ++i) QCOMPARE(rest.history[i].train_loss, full.history[i].train_loss);
+
+        // A checkpoint of another configuration is refused, naming what differs.
+        o.lr *= 2;
+        try {
+            train_kd(d, o);
+            QFAIL("a foreign checkpoint was accepted");
+        } catch (const tint::Error& e) {
+            QVERIFY2(std::string(e.what()).find("differs in: lr") != std::string::npos, e.what());
+        }
+    }
+
+    void cancelNowWithinOneBatch() {
+        KdOptions o       = smallOptions();
+        o.checkpoint_path = tmp("cancel.safetensors");
+        const KdData d    = data(20);  // 3 batches per epoch
+        tint::CancelSource cs;
+        tint::SilentJobContext ctx(cs.token());
+        Hooks hooks;
+        std::vector<std::uint8_t> afterEpoch1;
+        hooks.epoch = [&](const KdEpoch& e) { if (e.epoch == 0) afterEpoch1 = tint::read_file_bytes(o.checkpoint_path); };
+        hooks.step  = [&](const KdStep& s) { if (s.step == 4) cs.request(tint::CancelMode::Now); };
+        QVERIFY_THROWS_EXCEPTION(tint::Cancelled, train_kd(d, o, &ctx, &hooks));
+        QCOMPARE(hooks.steps.back().step, std::int64_t(4));  // no batch after the request
+        QVERIFY(!afterEpoch1.empty());
+        QVERIFY(tint::read_file_bytes(o.checkpoint_path) == afterEpoch1);
+        QCOMPARE(nlohmann::json::parse(readMeta(o.checkpoint_path, "tint.kd")).at("epochs_done").get<int>(), 1);
+        // And it resumes from there.
+        const KdResult rest = train_kd(d, o);
+        QCOMPARE(rest.resumed_epochs, 1);
+        QCOMPARE(rest.epochs_done, 3);
+    }
+
+    void nonFiniteLossStops() {
+        KdOptions o       = smallOptions();
+        o.checkpoint_path = tmp("nan.safetensors");
+        const KdData d    = data(20);
+        Hooks hooks;
+        std::vector<std::uint8_t> afterEpoch1;
+        hooks.epoch = [&](const KdEpoch& e) { if (e.epoch == 0) afterEpoch1 = tint::read_file_bytes(o.checkpoint_path); };
+        o.batch_hook = [](int, std::int64_t step, torch::Tensor& images) {
+            if (step == 4) images = images.clone().fill_(std::nanf(""));
+        };
+        try {
+            train_kd(d, o, nullptr, &hooks);
+            QFAIL("a NaN loss went unnoticed");
+        } catch (const tint::Error& e) {
+            qInfo("%s", e.what());
+            const std::string w = e.what();
+            QVERIFY2(w.find("loss became nan") != std::string::npos, e.what());
+            QVERIFY2(w.find("checkpoint of epoch 1 is kept") != std::string::npos, e.what());
+            QVERIFY2(w.find(o.checkpoint_path) != std::string::npos, e.what());
+        }
+        QCOMPARE(hooks.steps.back().step, std::int64_t(3));
+        QVERIFY(tint::read_file_bytes(o.checkpoint_path) == afterEpoch1);
+        auto s = load_kd_student(o.checkpoint_path);
+        for (const auto& p : s->parameters()) QVERIFY(p.isfinite().all().item<bool>());
+    }
+
+    // ---- episodes ----
+
+    void episodeStatistics() {
+        const std::vector<double> acc = {0.5, 0.9, 0.6, 1.0};
+        const EpisodeStatistics st    = episode_statistics(acc, 10);
+        // By hand: mean 0.75; s^2 = (0.0625 + 0.0225 + 0.0225 + 0.0625) / 3 = 0.17 / 3;
+        // sigma^2 = (s^2 - 0.75 * 0.25 / 10) / (1 - 1/10); Var(A) = (sigma^2 * 0.9 + 0.01875) / 4.
+        const double s2 = 0.17 / 3.0, sigma2 = (s2 - 0.01875) / 0.9, var = (sigma2 * 0.9 + 0.01875) / 4.0;
+        QCOMPARE(st.episodes, std::int64_t(4));
+        QVERIFY(std::abs(st.mean - 0.75) < 1e-12);
+        QVERIFY(std::abs(st.sample_variance - s2) < 1e-12);
+        QVERIFY(std::abs(st.sigma2 - sigma2) < 1e-12);
+        QVERIFY(std::abs(st.variance_mean - var) < 1e-12);
+        QVERIFY(std::abs(st.half_width - 1.96 * std::sqrt(var)) < 1e-12);
+        QVERIFY(std::abs(st.lower - (0.75 - 1.96 * std::sqrt(var))) < 1e-12);
+        // A spread smaller than the binomial noise: sigma^2 clamps to 0, Var(A) = mu(1-mu)/(M E).
+        const EpisodeStatistics tight = episode_statistics({0.7, 0.8, 0.75, 0.75}, 10);
+        QCOMPARE(tight.sigma2, 0.0);
+        QVERIFY(std::abs(tight.variance_mean - 0.75 * 0.25 / 40.0) < 1e-12);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, episode_statistics({0.5}, 10));
+        QVERIFY_THROWS_EXCEPTION(tint::Error, episode_statistics({0.5, 1.5}, 10));
+
+        // Plan: queries free -> the largest M; E = ceil(Var_1(M) / (h / 1.96)^2).
+        const EpisodePlan plan = recommend_episodes(st.mean, st.sigma2, 0.05, 75, 0.0);
+        // Free queries: the fewest episodes possible (those of M = 75), reached with the fewest queries.
+        auto episodesFor = [&](double M) {
+            return static_cast<std::int64_t>(std::ceil((sigma2 * (1.0 - 1.0 / M) + 0.1875 / M) / std::pow(0.05 / 1.96, 2)));
+        };
+        QCOMPARE(plan.episodes, episodesFor(75));
+        QVERIFY(plan.queries <= 75);
+        QCOMPARE(episodesFor(static_cast<double>(plan.queries)), plan.episodes);
+        QVERIFY(episodesFor(static_cast<double>(plan.queries - 1)) > plan.episodes);
+        QVERIFY(plan.half_width <= 0.05);
+        const double v1 = sigma2 * (1.0 - 1.0 / plan.queries) + 0.1875 / plan.queries;
+        QVERIFY(1.96 * std::sqrt(v1 / (plan.episodes - 1)) > 0.05);  // one episode fewer misses
+        // Costly queries move the plan towards fewer queries.
+        const EpisodePlan costly = recommend_episodes(st.mean, st.sigma2, 0.05, 75, 1.0);
+        QVERIFY(costly.queries < plan.queries);
+        QVERIFY(costly.half_width <= 0.05);
+        qInfo("plan for +-0.05: E %lld x M %lld (half-width %.4f); queries as costly as episodes: E %lld x M %lld",
+              static_cast<long long>(plan.episodes), static_cast<long long>(plan.queries), plan.half_width,
+              static_cast<long long>(costly.episodes), static_cast<long long>(costly.queries));
+    }
+
+    void episodeSampler() {
+        const EpisodeSampler sampler(kFlowers);
+        QCOMPARE(sampler.classes().size(), std::size_t(5));
+        const Episode a = sampler.sample(3, 2, 4, 7, 0);
+        const Episode b = sampler.sample(3, 2, 4, 7, 0);
+        const Episode c = sampler.sample(3, 2, 4, 7, 1);
+        QCOMPARE(a.classes, b.classes);
+        QCOMPARE(a.support_files, b.support_files);
+        QCOMPARE(a.query_files, b.query_files);
+        QVERIFY(a.support_files != c.support_files || a.query_files != c.query_files || a.classes != c.classes);
+        QCOMPARE(a.classes.size(), std::size_t(3));
+        QCOMPARE(a.support_files.size(), std::size_t(6));
+        QCOMPARE(a.query_files.size(), std::size_t(12));
+        for (int i = 0; i < 20; ++i) {
+            const Episode e = sampler.sample(5, 5, 7, 3, static_cast<std::uint64_t>(i));  // all 12 photos used
+            std::set<std::string> s(e.support_files.begin(), e.support_files.end());
+            std::set<std::string> q(e.query_files.begin(), e.query_files.end());
+            QCOMPARE(s.size(), std::size_t(25));
+            QCOMPARE(q.size(), std::size_t(35));
+            for (const auto& f : q) QVERIFY(!s.count(f));
+            for (std::size_t k = 0; k < e.query_files.size(); ++k)  // the file lies in its class folder
+                QCOMPARE(fs::path(e.query_files[k]).parent_path().filename().string(),
+                         e.classes[static_cast<std::size_t>(e.query_labels[k])]);
+        }
+        QVERIFY_THROWS_EXCEPTION(tint::Error, sampler.sample(5, 10, 5, 0, 0));  // 15 > 12 photos
+        QVERIFY_THROWS_EXCEPTION(tint::Error, sampler.sample(6, 1, 1, 0, 0));   // 6 > 5 classes
+    }
+};
+
+QTEST_APPLESS_MAIN(TestKdTrainer)
+#include "tst_kd_trainer.moc"
