@@ -143,6 +143,18 @@ private Q_SLOTS:
     }
 
     // The openai file and vocab.json/merges.txt describe the same vocabulary entry for entry.
+    void displayTextDecodesByteLevelSymbols() {
+        const auto& t = *m_sd15;
+        QCOMPARE(QString::fromStdString(t.token_display_text(t.token_id("daisy</w>"))), QString("daisy"));
+        // A character outside Latin-1 is spelled with byte symbols in vocab.json ("æĿ±" for U+6771).
+        const std::string east = "\xe6\x9d\xb1";
+        std::string joined;
+        for (int id : t.encode(east)) joined += t.token_display_text(id);
+        QCOMPARE(QString::fromStdString(joined), QString::fromUtf8(east.c_str()));
+        QVERIFY(t.token_display_text(t.token_id("daisy</w>")) != t.token_text(t.token_id("daisy</w>")));
+        QCOMPARE(QString::fromStdString(t.token_display_text(t.bos_id())), QString("<|startoftext|>"));
+    }
+
     void openaiVocabularyMatchesVocabJson() {
         for (int id = 0; id < 49408; ++id) QCOMPARE(m_openai->token_text(id), m_sd15->token_text(id));
     }

@@ -1052,6 +1052,26 @@ std::string ClipTokenizer::token_text(int id) const {
     return m_decoder[static_cast<std::size_t>(id)];
 }
 
+std::string ClipTokenizer::token_display_text(int id) const {
+    std::string t = token_text(id);
+    if (m_added.count(t)) return t;
+    static const std::unordered_map<std::string, char> inverse = [] {
+        std::unordered_map<std::string, char> m;
+        const auto& sym = byte_symbols();
+        for (int b = 0; b < 256; ++b) m[sym[static_cast<std::size_t>(b)]] = static_cast<char>(b);
+        return m;
+    }();
+    const bool word_end = t.size() >= 4 && t.compare(t.size() - 4, 4, "</w>") == 0;
+    if (word_end) t.resize(t.size() - 4);
+    std::string out;
+    for (const auto& ch : utf8_chars(t)) {
+        auto it = inverse.find(ch);
+        if (it == inverse.end()) return token_text(id);  // not a byte-level token: show it as stored
+        out.push_back(it->second);
+    }
+    return out;
+}
+
 int ClipTokenizer::vocab_size() const { return static_cast<int>(m_decoder.size()); }
 
 }  // namespace tint::text

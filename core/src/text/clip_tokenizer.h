@@ -49,6 +49,8 @@ public:
     int token_id(const std::string& token) const;
     /// Text of a token id (added tokens first, then vocab.json); throws tint::Error for an unknown id.
     std::string token_text(int id) const;
+    /// The text a token stands for, as UTF-8 (byte-level symbols decoded, "</w>" dropped); for display.
+    std::string token_display_text(int id) const;
     /// Number of ids (vocabulary plus added tokens): the row count the text encoder's embedding needs.
     int vocab_size() const;
     /// Id of the beginning-of-text token (`<|startoftext|>`, 49406).

@@ -311,9 +311,7 @@ struct TintEngine::Impl {
     std::vector<TokenNeighbour> neighbours(diffusion::Pipeline& p, const torch::Tensor& row) {
         std::vector<TokenNeighbour> out;
         for (auto& [id, sim] : tinv::nearest_tokens(p, row, 5)) {
-            std::string t = p.tokenizer->token_text(id);
-            if (t.size() > 4 && t.compare(t.size() - 4, 4, "</w>") == 0) t.resize(t.size() - 4);
-            out.push_back({t, sim});
+            out.push_back({p.tokenizer->token_display_text(id), sim});
         }
         return out;
     }
