@@ -36,6 +36,15 @@ std::string readMeta(const std::string& path, const std::string& key) {
     return it == f.metadata().end() ? std::string() : it->second;
 }
 
+class CountingContext : public tint::JobContext {
+public:
+    void report(const tint::Progress& p) override { last = p, ++reports; }
+    const tint::CancelToken& cancel() const override { return token; }
+    tint::CancelToken token;
+    tint::Progress last;
+    int reports = 0;
+};
+
 // Calls a function on chosen steps / epochs (cancel requests from inside the training loop).
 class Hooks : public KdEvents {
 public:
@@ -223,7 +232,16 @@ private Q_SLOTS:
         // Smaller lists from here on: every miss runs the teacher.
         std::vector<std::string> sub(files_.begin(), files_.begin() + 6);
         const std::string c2 = tmp("sub.safetensors");
-        QVERIFY(!soft_labels(*teacher_, *head_, sub, classes_, c2).reused);
+        {
+            CountingContext ctx;
+            SoftLabelOptions so;
+            so.batch_size = 4;
+            QVERIFY(!soft_labels(*teacher_, *head_, sub, classes_, c2, &ctx, so).reused);
+            QCOMPARE(ctx.reports, 3);  // before each of the 2 batches and at the end
+            QCOMPARE(QString::fromStdString(ctx.last.stage), QStringLiteral("soft_labels"));
+            QCOMPARE(ctx.last.step, 6LL);
+            QCOMPARE(ctx.last.total, 6LL);
+        }
         QVERIFY(soft_labels(*teacher_, *head_, sub, classes_, c2).reused);
 
         // The head changed (refitted with another regularisation).
@@ -388,6 +406,19 @@ private Q_SLOTS:
         } catch (const tint::Error& e) {
             QVERIFY2(std::string(e.what()).find("differs in: lr") != std::string::npos, e.what());
         }
+    }
+
+    void mixedPrecisionIsCudaOnly() {
+        // On the CPU the flag must change nothing: training stays fp32.
+        KdOptions o    = smallOptions();
+        o.epochs       = 1;
+        const KdData d = data(10);
+        const KdResult plain = train_kd(d, o);
+        o.mixed_precision    = true;
+        const KdResult mixed = train_kd(d, o);
+        double diff = 0;
+        QVERIFY2(sameStudents(*plain.student, *mixed.student, diff), qPrintable(QStringLiteral("max diff %1").arg(diff)));
+        for (const auto& p : mixed.student->parameters()) QCOMPARE(p.scalar_type(), torch::kFloat32);
     }
 
     void cancelNowWithinOneBatch() {

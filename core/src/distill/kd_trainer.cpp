@@ -80,6 +80,30 @@ void load_into(const io::SafetensorsFile& file, const std::string& prefix, const
     dst.copy_(t.to(dst.device(), dst.scalar_type()));
 }
 
+/// bf16 autocast for the forward pass on CUDA. bf16 keeps fp32's exponent range, so no loss scaling
+/// is needed (LibTorch 1.13 has no C++ GradScaler). Thread-local state, restored on every exit.
+class AutocastScope {
+public:
+    explicit AutocastScope(bool on) : on_(on) {
+        if (!on_) return;
+        previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        at::autocast::set_enabled(true);
+    }
+    ~AutocastScope() {
+        if (!on_) return;
+        at::autocast::set_enabled(false);
+        at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+        at::autocast::clear_cache();
+    }
+    AutocastScope(const AutocastScope&)            = delete;
+    AutocastScope& operator=(const AutocastScope&) = delete;
+
+private:
+    bool on_;
+    at::ScalarType previous_dtype_ = at::kHalf;
+};
+
 double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, std::int64_t warmup) {
     if (step < warmup) return o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
     const std::int64_t span = std::max<std::int64_t>(1, total - warmup);
@@ -256,14 +280,9 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
             const torch::Tensor labels  = batch->labels.to(o.device);
 
             torch::Tensor logits;
-            if (autocast) {
-                at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-                at::autocast::set_enabled(true);
+            {
+                AutocastScope scope(autocast);
                 logits = student.forward(images.to(o.device)).to(torch::kFloat32);
-                at::autocast::set_enabled(false);
-                at::autocast::clear_cache();
-            } else {
-                logits = student.forward(images.to(o.device));
             }
             const KdLoss loss = kd_loss(logits, targets, labels, o.temperature, o.alpha);
             const double value = loss.total.item<double>();
