@@ -49,7 +49,9 @@ std::string head_hash(const FewShotHead& head) {
         append_tensor_bytes(bytes, proto->prototypes());
     } else {
         // An unknown head type: its own serialisation is the most complete description we have.
-        const std::string tmp = (std::filesystem::temp_directory_path() / "tint-head-hash.safetensors").string();
+        const std::string tmp = (std::filesystem::temp_directory_path() /
+                                 ("tint-head-hash-" + std::to_string(reinterpret_cast<std::uintptr_t>(&head)) + ".safetensors"))
+                                    .string();
         head.save(tmp);
         const auto saved = read_file_bytes(tmp);
         std::filesystem::remove(tmp);
