@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::printf("LibTorch %s, %d intra-op threads, float32, CPU\n", tint::runtime_info().torch_version.c_str(), threads);
+    std::fflush(stdout);  // before the children write theirs
     for (const char* c : {"tiny", "sd15-ti", "sd15-nti", "sd15-sample"}) {
         pid_t pid = fork();
         if (pid == 0) {
