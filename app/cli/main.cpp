@@ -9,6 +9,7 @@
 #include <map>
 #include <vector>
 
+#include "tint/Distill.h"
 #include "tint/Error.h"
 #include "tint/Generate.h"
 #include "tint/Image.h"
@@ -59,6 +60,12 @@ int usage() {
                  "                                    new images per class by TINT sampling into synthetic/<class>/\n"
                  "  export-token --project DIR --class NAME --out FILE [--format diffusers|webui]\n"
                  "                                    the learned token as an embedding file for other tools\n"
+                 "  distill --project DIR [--teacher DIR] [--head logistic_regression|prototype] [--student conv4|resnet12|\n"
+                 "           resnet18|mobilenetv2] [--width W] [--input-size PX] [--epochs N] [--batch N] [--lr X]\n"
+                 "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
+                 "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
+                 "  export --project DIR --run ID --out FILE.onnx\n"
+                 "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
                  "options for every command: --threads N\n");
     return 2;
 }
@@ -69,7 +76,10 @@ struct Args {
     int steps = 25, count = 1, ti_steps = 5000, resolution = 0, per_class = 0, batch = 1, ti_batch = 1, nti_inner = 10;
     double alpha = 1.0, nti_lr = 1e-2;
     bool force = false, early_stop = false, steps_given = false;
-    std::string format = "diffusers";
+    std::string format = "diffusers", teacher, head = "logistic_regression", student = "conv4", validation, run;
+    double width = 1.0, lr = 1e-3;
+    int input_size = 84, epochs = 30, classic = 0;
+    bool no_synthetic = false, batch_given = false;
     double guidance = 7.5;
     unsigned long long seed = 0;
     int threads = 0;
@@ -98,6 +108,30 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--device") value(a.device);
         else if (s == "--precision") value(a.precision);
         else if (s == "--format") value(a.format);
+        else if (s == "--teacher") value(a.teacher);
+        else if (s == "--head") value(a.head);
+        else if (s == "--student") value(a.student);
+        else if (s == "--validation") value(a.validation);
+        else if (s == "--run") value(a.run);
+        else if (s == "--no-synthetic") a.no_synthetic = true;
+        else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic") {
+            std::string v;
+            value(v);
+            try {
+                std::size_t used = 0;
+                if (s == "--width") a.width = std::stod(v, &used);
+                else if (s == "--lr") a.lr = std::stod(v, &used);
+                else {
+                    int n = std::stoi(v, &used);
+                    if (s == "--input-size") a.input_size = n;
+                    else if (s == "--epochs") a.epochs = n;
+                    else a.classic = n;
+                }
+                if (used != v.size()) throw std::invalid_argument("trailing");
+            } catch (const std::exception&) {
+                throw tint::Error("option " + s + " needs a number, not '" + v + "'");
+            }
+        }
         else if (s == "--force") a.force = true;
         else if (s == "--early-stop") a.early_stop = true;
         else if (s == "--ti-steps" || s == "--resolution" || s == "--per-class" || s == "--batch" || s == "--ti-batch" ||
@@ -113,7 +147,7 @@ bool parse(int argc, char** argv, Args& a) {
                     if (s == "--ti-steps") a.ti_steps = n;
                     else if (s == "--resolution") a.resolution = n;
                     else if (s == "--per-class") a.per_class = n;
-                    else if (s == "--batch") a.batch = n;
+                    else if (s == "--batch") a.batch = n, a.batch_given = true;
                     else if (s == "--ti-batch") a.ti_batch = n;
                     else a.nti_inner = n;
                 }
@@ -192,6 +226,19 @@ tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
     s.nti_inner_steps = a.nti_inner;
     s.nti_lr          = a.nti_lr;
     return s;
+}
+
+// The ImageNet MobileNetV2 that ships with the workbench: installed beside the program, or in the
+// source tree of a build.
+std::string shipped_teacher() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::vector<std::filesystem::path> candidates;
+    if (!ec) candidates.push_back(exe.parent_path() / "../share/tintbench/models/imagenet-mobilenetv2");
+    candidates.push_back(std::filesystem::path(TINT_SOURCE_RESOURCES) / "models/imagenet-mobilenetv2");
+    for (const auto& c : candidates)
+        if (std::filesystem::is_directory(c, ec)) return c.lexically_normal().string();
+    throw tint::Error("no teacher: pass --teacher DIR (the built-in ImageNet MobileNetV2 was not found)");
 }
 
 std::vector<int> class_selection(const Args& a, const tint::Project& p) {
@@ -339,6 +386,45 @@ int run(const Args& a) {
         else throw tint::Error("unknown --format '" + a.format + "' (diffusers or webui)");
         tint::export_embedding(p.root(), p.data().classes[static_cast<std::size_t>(sel[0])], a.out, f);
         std::printf("wrote %s\n", a.out.c_str());
+        return 0;
+    }
+    if (a.command == "distill") {
+        tint::Project p = tint::Project::open(a.project);
+        tint::DistillSpec spec;
+        spec.teacher_dir = !a.teacher.empty() ? a.teacher : p.data().models.teacher_dir;
+        if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
+        spec.head              = a.head;
+        spec.student           = a.student;
+        spec.width             = a.width;
+        spec.input_size        = a.input_size;
+        spec.epochs            = a.epochs;
+        if (a.batch_given) spec.batch_size = a.batch;
+        spec.lr                = a.lr;
+        spec.seed              = a.seed;
+        spec.classic_per_class = a.classic;
+        spec.use_synthetic     = !a.no_synthetic;
+        spec.validation_dir    = a.validation;
+        spec.run_id            = a.run;
+        struct Events : tint::DistillEvents {
+            void epoch(const tint::DistillEpoch& e) override {
+                std::printf("\repoch %d: loss %.4f", e.epoch, e.train_loss);
+                if (e.accuracy >= 0) std::printf(", validation accuracy %.3f, agreement with the teacher %.3f", e.accuracy, e.agreement);
+                std::printf("\x1b[K\n");
+            }
+            void message(const std::string& m) override { std::printf("%s\n", m.c_str()); }
+        } ev;
+        auto r = tint::run_distillation(p.root(), p.data(), spec, ev, ctx);
+        if (r.teacher_accuracy >= 0) std::printf("teacher accuracy on the validation folder: %.3f\n", r.teacher_accuracy);
+        std::printf("run %s: %d training images, %zu epochs%s\n", r.run_id.c_str(), r.train_images, r.history.size(),
+                    r.stopped_early ? " (stopped on request)" : "");
+        return 0;
+    }
+    if (a.command == "export") {
+        tint::Project p = tint::Project::open(a.project);
+        if (a.run.empty() || a.out.empty()) throw tint::Error("export needs --run ID and --out FILE.onnx");
+        auto r = tint::export_run_onnx(p.root(), p.data(), a.run, a.out);
+        std::printf("wrote %s (%lld bytes); OpenCV dnn matches LibTorch on %d images (largest difference %.2e)\n",
+                    r.path.c_str(), r.file_size, r.images_checked, r.max_abs_diff);
         return 0;
     }
     if (a.command == "roundtrip") {

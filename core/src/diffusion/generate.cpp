@@ -1,5 +1,4 @@
 // The public text-to-image and round-trip entry points (tint/Generate.h).
-#include <ATen/CPUGeneratorImpl.h>
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
@@ -20,12 +19,6 @@ void check_size(const GenerateSpec& s, std::int64_t factor) {
     if (s.steps < 1) throw Error("the number of steps must be at least 1");
 }
 
-// Gaussian noise from a seeded CPU generator: the same on every device.
-torch::Tensor seeded_noise(std::uint64_t seed, at::IntArrayRef shape) {
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    return torch::randn(shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
-}
-
 }  // namespace
 
 std::vector<ImageU8> generate_images(const GenerateSpec& spec, JobContext& ctx) {
@@ -40,7 +33,7 @@ std::vector<ImageU8> generate_images(const GenerateSpec& spec, JobContext& ctx) 
     std::vector<ImageU8> out;
     for (int k = 0; k < spec.count; ++k) {
         if (ctx.stop_before_next_item()) break;
-        auto z = seeded_noise(spec.seed + static_cast<std::uint64_t>(k),
+        auto z = diffusion::seeded_noise(spec.seed + static_cast<std::uint64_t>(k),
                               {1, p->unet->config.in_channels, spec.height / p->vae_scale(), spec.width / p->vae_scale()})
                      .to(p->device);
         for (std::size_t i = 0; i < ts.size(); ++i) {

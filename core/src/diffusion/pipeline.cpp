@@ -1,5 +1,7 @@
 #include "diffusion/pipeline.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
@@ -12,6 +14,11 @@
 namespace fs = std::filesystem;
 
 namespace tint::diffusion {
+
+torch::Tensor seeded_noise(std::uint64_t seed, at::IntArrayRef shape) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    return torch::randn(shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
+}
 
 std::unique_ptr<Pipeline> load_pipeline(const std::string& root, const std::string& device, const std::string& precision,
                                         JobContext* ctx) {

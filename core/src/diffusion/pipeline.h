@@ -38,6 +38,10 @@ struct Pipeline {
     std::int64_t vae_scale() { return vae->scale_factor(); }
 };
 
+/// Standard normal noise [shape] from a CPU generator seeded with `seed`: the same numbers on every
+/// device, so a seed means the same image on CPU and GPU.
+torch::Tensor seeded_noise(std::uint64_t seed, at::IntArrayRef shape);
+
 /// Loads the folder (checked first) onto the device, in the precision given.
 std::unique_ptr<Pipeline> load_pipeline(const std::string& root, const std::string& device, const std::string& precision,
                                         JobContext* ctx);

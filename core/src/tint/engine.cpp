@@ -195,11 +195,8 @@ void append_line_durable(const fs::path& file, const std::string& line) {
     ::close(fd);
 }
 
-std::uint64_t stable_hash(const std::string& s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-    return h;
-}
+// A class's own seed offset: the project's content hash of its folder name, as a number.
+std::uint64_t stable_hash(const std::string& s) { return std::stoull(hash_text(s), nullptr, 16); }
 
 }  // namespace
 
@@ -661,7 +658,7 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
                 const std::uint64_t sd = tinv::mix_seed(cseed, static_cast<std::uint64_t>(index));
                 std::mt19937_64 rng(sd);
                 const int n = static_cast<int>(std::uniform_int_distribution<int>(0, K - 1)(rng));
-                auto eps    = tinv::seeded_randn(tinv::mix_seed(sd, 7), zT[static_cast<std::size_t>(n)].sizes()).to(p.device);
+                auto eps    = diffusion::seeded_noise(tinv::mix_seed(sd, 7), zT[static_cast<std::size_t>(n)].sizes()).to(p.device);
                 starts.push_back(tinv::blend_start_latent(zT[static_cast<std::size_t>(n)], eps, spec.alpha));
                 sup.push_back(n);
                 seeds.push_back(sd);

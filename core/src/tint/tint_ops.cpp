@@ -1,7 +1,5 @@
 #include "tint/tint_ops.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -19,11 +17,6 @@ std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
         return z ^ (z >> 31);
     };
     return mix(mix(mix(seed) ^ a) ^ (b * 0x632be59bd9b4e019ULL));
-}
-
-torch::Tensor seeded_randn(std::uint64_t seed, at::IntArrayRef shape) {
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    return torch::randn(shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
 }
 
 namespace {
@@ -63,7 +56,7 @@ public:
         for (int b = 0; b < c_.batch; ++b) d.timestep.push_back(t(rng));
         auto shape = shape_;
         shape[0]   = c_.batch;
-        d.noise    = seeded_randn(mix_seed(c_.seed, static_cast<std::uint64_t>(step), 3), shape);
+        d.noise    = diffusion::seeded_noise(mix_seed(c_.seed, static_cast<std::uint64_t>(step), 3), shape);
         return d;
     }
 

@@ -21,8 +21,6 @@ namespace tint::tinv {
 /// A 64-bit mix of a seed and up to two counters (splitmix64 finaliser).
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0);
 
-/// Standard normal noise from a seeded CPU generator (the same on every device).
-torch::Tensor seeded_randn(std::uint64_t seed, at::IntArrayRef shape);
 
 // ---------------------------------------------------------------- textual inversion (§2)
 

@@ -1,0 +1,73 @@
+#pragma once
+// Distillation runs of a project: the teacher with a few-shot head fitted on the supports labels
+// the training images (supports, synthetic images that are not rejected, and optionally heavy
+// augmentations of the supports); a student learns from those soft labels; the result is exported
+// to ONNX. Runs live in runs/<id>/ (DESIGN.md "Project folder").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tint/Project.h"
+
+namespace tint {
+
+class JobContext;
+
+struct DistillSpec {
+    std::string teacher_dir;                    ///< Hugging Face folder (DINOv2, CLIP vision) or the shipped MobileNetV2
+    std::string head      = "logistic_regression";  ///< or "prototype"
+    std::string student   = "conv4";            ///< conv4, resnet12, resnet18, mobilenetv2
+    double width          = 1.0;                ///< width multiplier of the student
+    int input_size        = 84;
+    int epochs            = 30;
+    int batch_size        = 32;
+    double lr             = 1e-3;
+    double temperature    = 4.0;
+    double alpha          = 0.0;                ///< weight of the cross-entropy on the intended class
+    std::uint64_t seed    = 0;
+    int classic_per_class = 0;                  ///< heavy augmentations of the supports made for the run
+    bool use_synthetic    = true;               ///< TINT images in synthetic/ that are not rejected
+    std::string validation_dir;                 ///< optional folder per class, names as the project's classes
+    std::string run_id;                         ///< empty: a new run; an existing run resumes
+};
+
+struct DistillEpoch {
+    int epoch = 0;  ///< 1-based
+    double train_loss = 0;
+    double accuracy   = -1;   ///< on the validation folder; -1 without one
+    double agreement  = -1;   ///< top-1 equal to the teacher's, on the validation folder
+    std::vector<std::vector<long long>> confusion;  ///< [true][predicted] on the validation folder
+};
+
+/// Called on the worker thread.
+class DistillEvents {
+public:
+    virtual ~DistillEvents() = default;
+    virtual void step(int /*epoch*/, long long /*step*/, long long /*total*/, double /*loss*/) {}
+    virtual void epoch(const DistillEpoch&) {}
+    virtual void message(const std::string&) {}
+};
+
+struct DistillResult {
+    std::string run_id, run_dir;
+    int train_images       = 0;
+    double teacher_accuracy = -1;  ///< the teacher head on the validation folder; -1 without one
+    std::vector<DistillEpoch> history;
+    bool stopped_early = false;
+};
+
+DistillResult run_distillation(const std::string& project_root, const ProjectData& project, const DistillSpec& spec,
+                               DistillEvents& events, JobContext& ctx);
+
+struct OnnxExportReport {
+    std::string path;
+    double max_abs_diff = 0;  ///< OpenCV dnn against LibTorch on the run's support images
+    int images_checked  = 0;
+    long long file_size = 0;
+};
+
+/// Exports the student of a run; the export checks itself and refuses to write on a mismatch.
+OnnxExportReport export_run_onnx(const std::string& project_root, const ProjectData& project, const std::string& run_id,
+                                 const std::string& out_file);
+
+}  // namespace tint

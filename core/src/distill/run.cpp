@@ -1,0 +1,283 @@
+// Distillation runs of a project and their ONNX export (tint/Distill.h). A run folder holds:
+//   config.json                 the spec it was started with (a resumed run must match it)
+//   checkpoint.safetensors      the trainer's per-epoch checkpoint (student, optimiser, history)
+//   metrics.json                the epochs so far, rewritten atomically after each epoch
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "distill/classic_generator.h"
+#include "distill/evaluation.h"
+#include "distill/heads.h"
+#include "distill/kd_trainer.h"
+#include "distill/soft_labels.h"
+#include "distill/teacher.h"
+#include "export/onnx_export.h"
+#include "tint/Distill.h"
+#include "tint/Error.h"
+#include "tint/FileUtil.h"
+#include "tint/JobContext.h"
+#include "tint/Tint.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace tint {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+json spec_json(const DistillSpec& s) {
+    return {{"teacher_dir", s.teacher_dir}, {"head", s.head}, {"student", s.student}, {"width", s.width},
+            {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
+            {"temperature", s.temperature}, {"alpha", s.alpha}, {"seed", s.seed},
+            {"classic_per_class", s.classic_per_class}, {"use_synthetic", s.use_synthetic},
+            {"validation_dir", s.validation_dir}};
+}
+
+std::string new_run_id() {
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "run-%Y%m%d-%H%M%S", &tm);
+    return buf;
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    if (!f) throw Error("cannot read '" + p.string() + "'");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+struct EventBridge : distill::KdEvents {
+    DistillEvents* out = nullptr;
+    std::vector<DistillEpoch>* history = nullptr;
+    std::function<void()> after_epoch;
+    void on_step(const distill::KdStep& s) override { out->step(s.epoch + 1, s.step + 1, s.total_steps, s.loss); }
+    void on_epoch(const distill::KdEpoch& e) override {
+        history->push_back(convert(e));
+        out->epoch(history->back());
+        if (after_epoch) after_epoch();
+    }
+    static DistillEpoch convert(const distill::KdEpoch& e) {
+        DistillEpoch d;
+        d.epoch      = e.epoch + 1;
+        d.train_loss = e.train_loss;
+        if (e.has_validation) {
+            d.accuracy  = e.validation.accuracy;
+            d.agreement = std::isnan(e.validation.agreement) ? -1.0 : e.validation.agreement;
+            for (const auto& row : e.validation.confusion) d.confusion.emplace_back(row.begin(), row.end());
+        }
+        return d;
+    }
+};
+
+json epoch_json(const DistillEpoch& e) {
+    return {{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"accuracy", e.accuracy}, {"agreement", e.agreement},
+            {"confusion", e.confusion}};
+}
+
+}  // namespace
+
+DistillResult run_distillation(const std::string& root, const ProjectData& project, const DistillSpec& spec,
+                               DistillEvents& events, JobContext& ctx) {
+    if (project.classes.size() < 2) throw Error("distillation needs at least two classes");
+    for (const auto& c : project.classes)
+        if (c.supports.empty()) throw Error("the class '" + c.name + "' has no support images");
+    if (spec.teacher_dir.empty())
+        throw Error("no teacher is configured: choose a DINOv2 or CLIP vision folder, or the built-in ImageNet MobileNetV2");
+    if (spec.epochs < 1 || spec.batch_size < 1 || spec.input_size < 16)
+        throw Error("epochs and batch size must be positive and the input size at least 16 pixels");
+
+    DistillResult result;
+    result.run_id  = spec.run_id.empty() ? new_run_id() : spec.run_id;
+    result.run_dir = (fs::path(root) / "runs" / result.run_id).string();
+    const fs::path run_dir(result.run_dir);
+    const json cfg = spec_json(spec);
+    std::error_code ec;
+    if (fs::exists(run_dir / "config.json", ec)) {
+        auto old = json::parse(read_text(run_dir / "config.json"));
+        if (old != cfg)
+            throw Error("the run '" + result.run_id + "' was started with other settings; start a new run instead");
+        events.message("resuming run " + result.run_id);
+    } else {
+        fs::create_directories(run_dir, ec);
+        if (ec) throw Error("cannot create '" + run_dir.string() + "': " + ec.message());
+        write_file_atomic((run_dir / "config.json").string(), cfg.dump(2));
+    }
+
+    std::vector<std::string> class_names;
+    for (const auto& c : project.classes) class_names.push_back(c.name);
+    const auto C = static_cast<std::int64_t>(class_names.size());
+
+    // Teacher and its few-shot head, fitted on the supports.
+    ctx.report({"teacher", 0, 0, std::nan(""), spec.teacher_dir});
+    auto teacher = distill::load_teacher(spec.teacher_dir, {}, &ctx);
+    std::vector<ImageU8> support_images;
+    std::vector<std::string> support_files;
+    std::vector<std::int64_t> support_labels;
+    for (std::size_t ci = 0; ci < project.classes.size(); ++ci)
+        for (const auto& s : project.classes[ci].supports) {
+            support_files.push_back((fs::path(root) / s.file).string());
+            support_images.push_back(load_image_rgb(support_files.back()));
+            support_labels.push_back(static_cast<std::int64_t>(ci));
+        }
+    auto head = distill::make_head(spec.head);
+    head->fit(teacher->features(support_images, &ctx), torch::tensor(support_labels, torch::kInt64), C);
+
+    // Training images: supports, synthetic images not rejected, and classic augmentations.
+    distill::KdData data;
+    data.class_names = class_names;
+    data.files       = support_files;
+    data.labels      = support_labels;
+    if (spec.classic_per_class > 0) {
+        std::vector<distill::ClassSupport> cs;
+        for (const auto& c : project.classes) {
+            distill::ClassSupport s;
+            s.name = c.dir;
+            for (const auto& im : c.supports) s.images.push_back((fs::path(root) / im.file).string());
+            cs.push_back(s);
+        }
+        distill::ClassicGeneratorOptions go;
+        go.per_class = spec.classic_per_class;
+        go.seed      = spec.seed;
+        go.max_side  = std::max(spec.input_size * 2, 128);
+        for (const auto& g : distill::generate_classic(cs, (fs::path(root) / "runs" / result.run_id / "classic").string(), go, ctx)) {
+            data.files.push_back(g.path);
+            for (std::size_t ci = 0; ci < project.classes.size(); ++ci)
+                if (project.classes[ci].dir == g.class_name) data.labels.push_back(static_cast<std::int64_t>(ci));
+        }
+    }
+    if (spec.use_synthetic) {
+        for (std::size_t ci = 0; ci < project.classes.size(); ++ci)
+            for (const auto& r : read_samples(root, project.classes[ci])) {
+                if (r.status == "rejected") continue;
+                auto f = fs::path(root) / r.file;
+                if (!fs::exists(f, ec)) continue;
+                data.files.push_back(f.string());
+                data.labels.push_back(static_cast<std::int64_t>(ci));
+            }
+    }
+    if (data.files.size() != data.labels.size()) throw Error("internal: training files and labels differ in number");
+    result.train_images = static_cast<int>(data.files.size());
+    events.message(std::to_string(result.train_images) + " training images");
+    fs::create_directories(fs::path(root) / "cache", ec);
+    data.teacher_probs = distill::soft_labels(*teacher, *head, data.files, class_names,
+                                              (fs::path(root) / "cache" / "soft-labels.safetensors").string(), &ctx)
+                             .probabilities;
+
+    // Optional validation folder (folder per class, names matched case-insensitively).
+    distill::KdValidation val;
+    const distill::KdValidation* valp = nullptr;
+    if (!spec.validation_dir.empty()) {
+        for (const auto& cf : scan_class_folders(spec.validation_dir)) {
+            std::int64_t label = -1;
+            for (std::int64_t i = 0; i < C; ++i)
+                if (lower(class_names[static_cast<std::size_t>(i)]) == lower(cf.class_name)) label = i;
+            if (label < 0) {
+                events.message("validation folder '" + cf.class_name + "' is not a class of the project; ignored");
+                continue;
+            }
+            for (const auto& f : cf.files) {
+                bool is_support = false;  // a support imported from this folder is not validation data
+                for (const auto& c : project.classes)
+                    for (const auto& s : c.supports)
+                        if (!s.source.empty() && fs::equivalent(s.source, f, ec)) is_support = true;
+                if (is_support) continue;
+                val.files.push_back(f);
+                val.labels.push_back(label);
+            }
+        }
+        if (val.files.empty()) throw Error("the validation folder '" + spec.validation_dir + "' has no images of the project's classes");
+        val.teacher_probs = distill::soft_labels(*teacher, *head, val.files, class_names,
+                                                 (fs::path(root) / "cache" / "validation-soft-labels.safetensors").string(), &ctx)
+                                .probabilities;
+        auto pred = val.teacher_probs.argmax(1);
+        result.teacher_accuracy =
+            (pred == torch::tensor(val.labels, torch::kInt64)).to(torch::kFloat64).mean().item<double>();
+        valp = &val;
+    }
+
+    distill::KdOptions o;
+    o.student         = spec.student;
+    o.student_width   = spec.width;
+    o.input_size      = spec.input_size;
+    o.batch_size      = spec.batch_size;
+    o.epochs          = spec.epochs;
+    o.lr              = spec.lr;
+    o.temperature     = spec.temperature;
+    o.alpha           = spec.alpha;
+    o.seed            = spec.seed;
+    o.checkpoint_path = (run_dir / "checkpoint.safetensors").string();
+    o.resume          = true;
+    EventBridge bridge;
+    bridge.out         = &events;
+    bridge.history     = &result.history;
+    bridge.after_epoch = [&] {
+        json m = json::array();
+        for (const auto& e : result.history) m.push_back(epoch_json(e));
+        write_file_atomic((run_dir / "metrics.json").string(),
+                          json{{"teacher_accuracy", result.teacher_accuracy}, {"train_images", result.train_images}, {"epochs", m}}.dump(2));
+    };
+    auto kd = distill::train_kd(data, o, &ctx, &bridge, valp);
+    // Epochs read back from the checkpoint were not streamed: take the trainer's full history.
+    result.history.clear();
+    for (const auto& e : kd.history) result.history.push_back(EventBridge::convert(e));
+    bridge.after_epoch();
+    result.stopped_early = kd.stopped_early;
+    return result;
+}
+
+OnnxExportReport export_run_onnx(const std::string& root, const ProjectData& project, const std::string& run_id,
+                                 const std::string& out_file) {
+    const fs::path run_dir = fs::path(root) / "runs" / run_id;
+    std::error_code ec;
+    if (!fs::exists(run_dir / "checkpoint.safetensors", ec))
+        throw Error("the run '" + run_id + "' has no trained student (no " + (run_dir / "checkpoint.safetensors").string() + ")");
+    const auto cfg = json::parse(read_text(run_dir / "config.json"));
+    auto student   = distill::load_kd_student((run_dir / "checkpoint.safetensors").string());
+    exporter::OnnxExportOptions o;
+    for (const auto& c : project.classes) o.class_names.push_back(c.name);
+    o.input_width = o.input_height = cfg.value("input_size", 84);
+    distill::Normalization norm;  // the trainer's default
+    for (int i = 0; i < 3; ++i) o.mean[i] = norm.mean[i], o.stddev[i] = norm.std[i];
+    std::string summary = "teacher " + cfg.value("teacher_dir", std::string()) + " (" + cfg.value("head", std::string()) + ")";
+    if (fs::exists(run_dir / "metrics.json", ec)) {
+        auto m = json::parse(read_text(run_dir / "metrics.json"));
+        summary += "; " + std::to_string(m.value("train_images", 0)) + " training images";
+        if (!m["epochs"].empty()) {
+            const auto& last = m["epochs"].back();
+            summary += "; " + std::to_string(last.value("epoch", 0)) + " epochs, final loss " +
+                       std::to_string(last.value("train_loss", 0.0));
+            if (last.value("accuracy", -1.0) >= 0) summary += ", validation accuracy " + std::to_string(last.value("accuracy", 0.0));
+        }
+    }
+    o.training_summary = summary;
+    for (const auto& c : project.classes)
+        for (const auto& s : c.supports)
+            if (o.sample_image_paths.size() < 8) o.sample_image_paths.push_back((fs::path(root) / s.file).string());
+    auto r = exporter::export_onnx(*student, out_file, o);
+    OnnxExportReport rep;
+    rep.path           = r.path;
+    rep.max_abs_diff   = r.max_abs_diff;
+    rep.images_checked = r.images_checked;
+    rep.file_size      = r.file_size;
+    return rep;
+}
+
+}  // namespace tint
