@@ -29,16 +29,6 @@ std::int64_t uniform_int(std::mt19937_64& rng, std::int64_t lo, std::int64_t hi)
     return lo + static_cast<std::int64_t>(v % range);
 }
 
-std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
-    auto mix = [](std::uint64_t z) {
-        z += 0x9e3779b97f4a7c15ULL;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    };
-    return mix(mix(mix(a) ^ b) ^ c);
-}
-
 // ---- conversions ----
 
 cv::Mat to_mat(const ImageU8& image) {

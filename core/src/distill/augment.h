@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/seed.h"
+
 #include "tint/Image.h"
 #include "tint/JobContext.h"
 
@@ -32,8 +34,7 @@ double uniform01(std::mt19937_64& rng);
 double uniform(std::mt19937_64& rng, double lo, double hi);
 /// Uniform integer in [lo, hi] (inclusive), unbiased.
 std::int64_t uniform_int(std::mt19937_64& rng, std::int64_t lo, std::int64_t hi);
-/// A well-mixed seed from several values (SplitMix64 finaliser), for per-item generators.
-std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0);
+using ::tint::mix_seed;  // runtime/seed.h
 
 // ---- conversions ----
 

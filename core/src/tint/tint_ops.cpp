@@ -9,16 +9,6 @@
 
 namespace tint::tinv {
 
-std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
-    auto mix = [](std::uint64_t z) {
-        z += 0x9e3779b97f4a7c15ULL;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    };
-    return mix(mix(mix(seed) ^ a) ^ (b * 0x632be59bd9b4e019ULL));
-}
-
 namespace {
 
 torch::Tensor unet_out(diffusion::Pipeline& p, const torch::Tensor& z, const torch::Tensor& t,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diffusion/pipeline.h"
+#include "runtime/seed.h"
 #include "tint/adam.h"
 
 namespace tint {
@@ -18,8 +19,7 @@ class JobContext;
 
 namespace tint::tinv {
 
-/// A 64-bit mix of a seed and up to two counters (splitmix64 finaliser).
-std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0);
+using ::tint::mix_seed;  // runtime/seed.h
 
 
 // ---------------------------------------------------------------- textual inversion (§2)
