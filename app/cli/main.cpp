@@ -1,5 +1,8 @@
 // tintbench-cli: the engine without a GUI (core library only; no Qt).
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -9,6 +12,9 @@
 #include <map>
 #include <vector>
 
+#include <unistd.h>
+
+#include "tint/Benchmark.h"
 #include "tint/Distill.h"
 #include "tint/Error.h"
 #include "tint/Generate.h"
@@ -22,21 +28,38 @@
 namespace {
 
 tint::CancelSource g_cancel;
+// benchmark: the first Ctrl-C finishes the running episode and prints the statistics so far.
+std::atomic<bool> g_stop_after_item{false};
 
-extern "C" void on_sigint(int) { g_cancel.request(tint::CancelMode::Now); }
+extern "C" void on_sigint(int) {
+    if (g_stop_after_item.load() && !g_cancel.token().requested()) {
+        g_cancel.request(tint::CancelMode::AfterCurrentItem);
+        static const char msg[] = "\nstopping after this episode (Ctrl-C again stops now)\n";
+        [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
+        return;
+    }
+    g_cancel.request(tint::CancelMode::Now);
+}
 
 // Progress on one terminal line, at most every 100 ms.
 class ConsoleContext : public tint::JobContext {
 public:
     explicit ConsoleContext(tint::CancelToken t) : token_(std::move(t)) {}
     void report(const tint::Progress& p) override {
+        const auto now  = std::chrono::steady_clock::now();
+        const bool last = p.total > 0 && p.step >= p.total;
+        if (!last && p.stage == last_stage_ && now - last_print_ < std::chrono::milliseconds(100)) return;
+        last_print_ = now;
+        last_stage_ = p.stage;
         std::fprintf(stderr, "\r%s %lld/%lld %s\x1b[K", p.stage.c_str(), p.step, p.total, p.message.c_str());
-        if (p.total > 0 && p.step >= p.total) std::fprintf(stderr, "\n");
+        if (last) std::fprintf(stderr, "\n");
     }
     const tint::CancelToken& cancel() const override { return token_; }
 
 private:
     tint::CancelToken token_;
+    std::chrono::steady_clock::time_point last_print_{};
+    std::string last_stage_;
 };
 
 int usage() {
@@ -63,9 +86,16 @@ int usage() {
                  "  distill --project DIR [--teacher DIR] [--head logistic_regression|prototype] [--student conv4|resnet12|\n"
                  "           resnet18|mobilenetv2] [--width W] [--input-size PX] [--epochs N] [--batch N] [--lr X]\n"
                  "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
+                 "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
                  "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
                  "  export --project DIR --run ID --out FILE.onnx\n"
                  "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
+                 "  benchmark [--data DIR] [--episodes N] [--queries Q] [--student S] [--width W] [--student-init imagenet]\n"
+                 "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
+                 "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
+                 "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
+                 "                                    flowers): teacher, supervised and distilled student accuracy with\n"
+                 "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
                  "options for every command: --threads N\n");
     return 2;
 }
@@ -77,6 +107,10 @@ struct Args {
     double alpha = 1.0, nti_lr = 1e-2;
     bool force = false, early_stop = false, steps_given = false;
     std::string format = "diffusers", teacher, head = "logistic_regression", student = "conv4", validation, run;
+    std::string teacher_features = "pooled", student_init, data;
+    int episodes = 10, queries = 0;
+    double target = 0.02;
+    bool classic_given = false;
     double width = 1.0, lr = 1e-3;
     int input_size = 84, epochs = 30, classic = 0;
     bool no_synthetic = false, batch_given = false;
@@ -113,19 +147,26 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--student") value(a.student);
         else if (s == "--validation") value(a.validation);
         else if (s == "--run") value(a.run);
+        else if (s == "--teacher-features") value(a.teacher_features);
+        else if (s == "--student-init") value(a.student_init);
+        else if (s == "--data") value(a.data);
         else if (s == "--no-synthetic") a.no_synthetic = true;
-        else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic") {
+        else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
+                 s == "--episodes" || s == "--queries" || s == "--target") {
             std::string v;
             value(v);
             try {
                 std::size_t used = 0;
                 if (s == "--width") a.width = std::stod(v, &used);
                 else if (s == "--lr") a.lr = std::stod(v, &used);
+                else if (s == "--target") a.target = std::stod(v, &used);
                 else {
                     int n = std::stoi(v, &used);
                     if (s == "--input-size") a.input_size = n;
                     else if (s == "--epochs") a.epochs = n;
-                    else a.classic = n;
+                    else if (s == "--episodes") a.episodes = n;
+                    else if (s == "--queries") a.queries = n;
+                    else a.classic = n, a.classic_given = true;
                 }
                 if (used != v.size()) throw std::invalid_argument("trailing");
             } catch (const std::exception&) {
@@ -228,17 +269,96 @@ tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
     return s;
 }
 
-// The ImageNet MobileNetV2 that ships with the workbench: installed beside the program, or in the
-// source tree of a build.
-std::string shipped_teacher() {
+// A folder shipped with the workbench: installed beside the program, or in the source tree of a
+// build. Empty when neither exists.
+std::string shipped(const std::string& relative) {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     std::vector<std::filesystem::path> candidates;
-    if (!ec) candidates.push_back(exe.parent_path() / "../share/tintbench/models/imagenet-mobilenetv2");
-    candidates.push_back(std::filesystem::path(TINT_SOURCE_RESOURCES) / "models/imagenet-mobilenetv2");
+    if (!ec) candidates.push_back(exe.parent_path() / "../share/tintbench" / relative);
+    candidates.push_back(std::filesystem::path(TINT_SOURCE_RESOURCES) / relative);
     for (const auto& c : candidates)
         if (std::filesystem::is_directory(c, ec)) return c.lexically_normal().string();
-    throw tint::Error("no teacher: pass --teacher DIR (the built-in ImageNet MobileNetV2 was not found)");
+    return {};
+}
+
+// The ImageNet MobileNetV2 that ships with the workbench.
+std::string shipped_teacher() {
+    auto d = shipped("models/imagenet-mobilenetv2");
+    if (d.empty()) throw tint::Error("no teacher: pass --teacher DIR (the built-in ImageNet MobileNetV2 was not found)");
+    return d;
+}
+
+std::string student_init_dir(const Args& a) {
+    if (a.student_init.empty()) return {};
+    if (a.student_init != "imagenet") throw tint::Error("unknown --student-init '" + a.student_init + "' (imagenet)");
+    return shipped_teacher();
+}
+
+int run_benchmark(const Args& a, tint::JobContext& ctx) {
+    tint::BenchmarkSpec spec;
+    spec.data_dir = !a.data.empty() ? a.data : shipped("demo/flowers");
+    if (spec.data_dir.empty()) throw tint::Error("benchmark needs --data DIR (a folder per class; the demo flowers were not found)");
+    spec.teacher_dir       = !a.teacher.empty() ? a.teacher : shipped_teacher();
+    spec.teacher_features  = a.teacher_features;
+    spec.head              = a.head;
+    spec.student           = a.student;
+    spec.width             = a.width;
+    spec.student_init      = a.student_init;
+    spec.student_init_dir  = student_init_dir(a);
+    spec.input_size        = a.input_size;
+    spec.epochs            = a.epochs;
+    if (a.batch_given) spec.batch_size = a.batch;
+    spec.lr                = a.lr;
+    spec.seed              = a.seed;
+    spec.episodes          = a.episodes;
+    spec.queries           = a.queries;
+    spec.target_half_width = a.target;
+    if (a.classic_given) spec.classic_per_class = a.classic;
+    std::printf("benchmark on %s: %d episodes, %d-way %d-shot, teacher %s (%s, %s head), student %s x%g%s at %d px, "
+                "%d epochs, %d classic images per class, seed %llu\n",
+                spec.data_dir.c_str(), spec.episodes, spec.n_way, spec.k_shot, spec.teacher_dir.c_str(),
+                spec.teacher_features.c_str(), spec.head.c_str(), spec.student.c_str(), spec.width,
+                spec.student_init.empty() ? "" : (" from " + spec.student_init).c_str(), spec.input_size, spec.epochs,
+                spec.classic_per_class, static_cast<unsigned long long>(spec.seed));
+    struct Events : tint::BenchmarkEvents {
+        void episode(const tint::BenchmarkEpisode& e) override {
+            std::printf("\repisode %d: teacher %.3f", e.index + 1, e.teacher);
+            if (e.supervised >= 0) std::printf(", supervised student %.3f", e.supervised);
+            if (e.distilled >= 0) std::printf(", distilled student %.3f", e.distilled);
+            std::printf(" (%.0f s)\x1b[K\n", e.seconds);
+            std::fflush(stdout);
+        }
+        void message(const std::string& m) override { std::printf("%s\n", m.c_str()); }
+    } ev;
+    g_stop_after_item = true;
+    auto r = tint::run_benchmark(spec, ev, ctx);
+    g_stop_after_item = false;
+    std::fprintf(stderr, "\r\x1b[K");
+    std::printf("\n%d episode(s) of %lld queries%s; accuracy on the queries, mean and 95 %% interval:\n", r.episodes_done,
+                r.queries_per_episode, r.stopped_early ? " (stopped on request)" : "");
+    for (const auto& arm : r.arms) {
+        if (arm.accuracies.size() >= 2)
+            std::printf("  %-19s %6.2f %% +- %.2f  [%.2f, %.2f]; for +- %.2f: %lld episodes x %lld queries (predicted +- %.2f)\n",
+                        arm.name.c_str(), 100 * arm.mean, 100 * arm.half_width, 100 * arm.lower, 100 * arm.upper,
+                        100 * spec.target_half_width, arm.plan_episodes, arm.plan_queries, 100 * arm.plan_half_width);
+        else std::printf("  %-19s %6.2f %% (one episode: no interval)\n", arm.name.c_str(), 100 * arm.mean);
+    }
+    if (r.arms.size() > 1 && r.arms.front().mean > 0)
+        for (std::size_t i = 1; i < r.arms.size(); ++i)
+            std::printf("  %s / teacher: %.1f %%\n", r.arms[i].name.c_str(), 100 * r.arms[i].mean / r.arms.front().mean);
+    if (r.student_parameters > 0) std::printf("student: %.3f M parameters", r.student_parameters / 1e6);
+    if (r.onnx_ms_per_image >= 0)
+        std::printf(", ONNX %.0f kB, %.2f ms per image at %d px in OpenCV dnn (batch 1, median; export check %.1e)",
+                    r.onnx_file_size / 1024.0, r.onnx_ms_per_image, spec.input_size, r.onnx_max_abs_diff);
+    std::printf("\ntotal time %.0f s\n", r.seconds);
+    if (!a.out.empty()) {
+        std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
+        f << tint::benchmark_json(spec, r) << "\n";
+        if (!f) throw tint::Error("cannot write '" + a.out + "'");
+        std::printf("wrote %s\n", a.out.c_str());
+    }
+    return r.stopped_early ? 130 : 0;
 }
 
 std::vector<int> class_selection(const Args& a, const tint::Project& p) {
@@ -394,6 +514,9 @@ int run(const Args& a) {
         spec.teacher_dir = !a.teacher.empty() ? a.teacher : p.data().models.teacher_dir;
         if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
         spec.head              = a.head;
+        spec.teacher_features  = a.teacher_features;
+        spec.student_init      = a.student_init;
+        spec.student_init_dir  = student_init_dir(a);
         spec.student           = a.student;
         spec.width             = a.width;
         spec.input_size        = a.input_size;
@@ -419,6 +542,7 @@ int run(const Args& a) {
                     r.stopped_early ? " (stopped on request)" : "");
         return 0;
     }
+    if (a.command == "benchmark") return run_benchmark(a, ctx);
     if (a.command == "export") {
         tint::Project p = tint::Project::open(a.project);
         if (a.run.empty() || a.out.empty()) throw tint::Error("export needs --run ID and --out FILE.onnx");

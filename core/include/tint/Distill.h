@@ -16,8 +16,16 @@ class JobContext;
 struct DistillSpec {
     std::string teacher_dir;                    ///< Hugging Face folder (DINOv2, CLIP vision) or the shipped MobileNetV2
     std::string head      = "logistic_regression";  ///< or "prototype"
+    /// "pooled" (the teacher's image embedding) or, for the built-in ImageNet MobileNetV2 only,
+    /// "logits": its 1001 ImageNet logits are the features the head is fitted on.
+    std::string teacher_features = "pooled";
     std::string student   = "conv4";            ///< conv4, resnet12, resnet18, mobilenetv2
     double width          = 1.0;                ///< width multiplier of the student
+    /// "" (random) or "imagenet": the MobileNetV2 student (width 1.0) starts from the built-in
+    /// ImageNet MobileNetV2's weights (folder student_init_dir; empty = teacher_dir) and trains with
+    /// its BatchNorm statistics fixed.
+    std::string student_init;
+    std::string student_init_dir;
     int input_size        = 84;
     int epochs            = 30;
     int batch_size        = 32;

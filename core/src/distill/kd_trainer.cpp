@@ -1,5 +1,7 @@
 #include "distill/kd_trainer.h"
 
+#include "distill/student_init.h"
+
 #include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>
 
@@ -54,12 +56,16 @@ KdEpoch epoch_from_json(const nlohmann::json& j) {
 
 /// What must be equal for a checkpoint to continue this run exactly.
 nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
-    return {{"student", o.student},        {"student_width", o.student_width}, {"num_classes", data.class_names.size()},
+    nlohmann::json j{{"student", o.student},        {"student_width", o.student_width}, {"num_classes", data.class_names.size()},
             {"class_names", data.class_names}, {"input_size", o.input_size},   {"batch_size", o.batch_size},
             {"epochs", o.epochs},          {"optimizer", optimizer_name(o.optimizer)}, {"lr", o.lr},
             {"weight_decay", o.weight_decay}, {"momentum", o.momentum},        {"warmup_epochs", o.warmup_epochs},
             {"temperature", o.temperature}, {"alpha", o.alpha},                {"seed", o.seed},
             {"files", data.files.size()}};
+    // Only when set, so that checkpoints written before these options existed still resume.
+    if (!o.student_init.empty()) j["student_init"] = o.student_init;
+    if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
+    return j;
 }
 
 /// Every tensor that defines the student: parameters, then buffers (BatchNorm statistics).
@@ -171,6 +177,9 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     KdResult result;
     result.student = nn::make_student(o.student, C, o.student_width);
     auto& student  = *result.student;
+    if (o.student_init == "imagenet") init_student_from_imagenet(student, o.student_init_dir, o.normalization);
+    else if (!o.student_init.empty())
+        throw Error(where + ": unknown student initialisation '" + o.student_init + "' (none or imagenet)");
     student.to(o.device);
 
     std::vector<std::pair<std::string, torch::Tensor>> params;
@@ -268,6 +277,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         BackgroundLoader loader(samples, lo, cancel);
 
         student.train();
+        if (o.freeze_batchnorm) freeze_batchnorm(student);
         double loss_sum = 0.0, lr = 0.0;
         std::int64_t batches = 0;
         while (auto batch = loader.next()) {

@@ -38,6 +38,13 @@ enum class KdOptimizer { AdamW, Sgd };
 struct KdOptions {
     std::string student = "conv4";  ///< make_student name
     double student_width = 1.0;     ///< Conv-4: channels = 64 * width
+    /// "" (random, seeded) or "imagenet": the MobileNetV2 student (width 1.0) starts from the
+    /// shipped ImageNet weights in student_init_dir (init_student_from_imagenet).
+    std::string student_init;
+    std::string student_init_dir;
+    /// BatchNorm layers keep their statistics (eval mode) while the rest trains; for pretrained
+    /// students fine-tuned on a few images.
+    bool freeze_batchnorm = false;
     int input_size      = 84;
     int batch_size      = 32;
     int epochs          = 30;

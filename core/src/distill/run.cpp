@@ -40,11 +40,15 @@ std::string lower(std::string s) {
 }
 
 json spec_json(const DistillSpec& s) {
-    return {{"teacher_dir", s.teacher_dir}, {"head", s.head}, {"student", s.student}, {"width", s.width},
+    json j{{"teacher_dir", s.teacher_dir}, {"head", s.head}, {"student", s.student}, {"width", s.width},
             {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
             {"temperature", s.temperature}, {"alpha", s.alpha}, {"seed", s.seed},
             {"classic_per_class", s.classic_per_class}, {"use_synthetic", s.use_synthetic},
             {"validation_dir", s.validation_dir}};
+    // Only when not the default, so that runs started before these settings existed still resume.
+    if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
+    if (!s.student_init.empty()) j["student_init"] = s.student_init;
+    return j;
 }
 
 std::string new_run_id() {
@@ -127,7 +131,11 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
 
     // Teacher and its few-shot head, fitted on the supports.
     ctx.report({"teacher", 0, 0, std::nan(""), spec.teacher_dir});
-    auto teacher = distill::load_teacher(spec.teacher_dir, {}, &ctx);
+    if (spec.teacher_features != "pooled" && spec.teacher_features != "logits")
+        throw Error("unknown teacher features '" + spec.teacher_features + "' (pooled or logits)");
+    distill::TeacherOptions topt;
+    topt.imagenet_logits = spec.teacher_features == "logits";
+    auto teacher = distill::load_teacher(spec.teacher_dir, topt, &ctx);
     std::vector<ImageU8> support_images;
     std::vector<std::string> support_files;
     std::vector<std::int64_t> support_labels;
@@ -223,6 +231,9 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     o.temperature     = spec.temperature;
     o.alpha           = spec.alpha;
     o.seed            = spec.seed;
+    o.student_init    = spec.student_init;
+    o.student_init_dir = spec.student_init_dir.empty() ? spec.teacher_dir : spec.student_init_dir;
+    o.freeze_batchnorm = spec.student_init == "imagenet";
     o.checkpoint_path = (run_dir / "checkpoint.safetensors").string();
     o.resume          = true;
     EventBridge bridge;

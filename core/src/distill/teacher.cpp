@@ -127,7 +127,7 @@ class MobileNetTeacher : public Teacher {
 public:
     MobileNetTeacher(std::string folder, TeacherOptions options)
         : Teacher(TeacherKind::ImageNetMobileNetV2, std::move(folder), options) {}
-    std::int64_t feature_dim() const override { return 1280; }
+    std::int64_t feature_dim() const override { return options_.imagenet_logits ? 1001 : 1280; }
     void to(const torch::Device& d) override { model_->to(d); }
     torch::Device device() const override { return module_device(*model_); }
 
@@ -135,7 +135,10 @@ public:
     using Teacher::set_up;
 
 protected:
-    torch::Tensor forward_features(const torch::Tensor& pixels) override { return model_->features(pixels); }
+    torch::Tensor forward_features(const torch::Tensor& pixels) override {
+        auto f = model_->features(pixels);
+        return options_.imagenet_logits ? model_->logits(f) : f;
+    }
 };
 
 bool path_exists(const fs::path& p) {
@@ -226,9 +229,11 @@ std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOp
         pre.rescale_factor = 1.0 / 128.0;
         pre.mean           = {1.0f, 1.0f, 1.0f};
         pre.std            = {1.0f, 1.0f, 1.0f};
-        t->set_up(teacher_kind_name(t->kind()) + ":" + abs + "#" + hash, pre);
+        t->set_up(teacher_kind_name(t->kind()) + ":" + abs + "#" + hash + (options.imagenet_logits ? "+logits" : ""), pre);
         return t;
     }
+    if (options.imagenet_logits)
+        throw Error("teacher '" + folder + "': ImageNet logits as features exist only for the built-in ImageNet MobileNetV2");
 
     const fs::path cfg_path = dir / "config.json";
     const auto cfg          = io::read_json_file(cfg_path.string());

@@ -26,6 +26,9 @@ struct TeacherOptions {
     /// DINOv2 only: features are [CLS, mean of the patch tokens] (2 x hidden), as transformers'
     /// Dinov2ForImageClassification does, instead of the CLS token alone.
     bool dinov2_mean_patch = false;
+    /// The shipped ImageNet MobileNetV2 only: features are its 1001 ImageNet logits (index 0 =
+    /// background) instead of the 1280-d pooled features before the classifier.
+    bool imagenet_logits = false;
     /// Images per forward pass in features().
     int batch_size = 16;
 };

@@ -1,0 +1,177 @@
+// The few-shot benchmark (tint/Benchmark.h) on the demo flowers with tiny settings: structure and
+// statistics of the result, reproducibility, stop after an episode, cancel now, refusals.
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+#include "distill/evaluation.h"
+#include "tint/Benchmark.h"
+#include "tint/Error.h"
+#include "tint/JobContext.h"
+#include "tint/Runtime.h"
+
+namespace {
+const std::string kMobileNet = TINT_SOURCE_RESOURCES "/models/imagenet-mobilenetv2";
+const std::string kFlowers   = TINT_SOURCE_RESOURCES "/demo/flowers";
+
+tint::BenchmarkSpec tinySpec() {
+    tint::BenchmarkSpec s;
+    s.data_dir          = kFlowers;
+    s.teacher_dir       = kMobileNet;
+    s.episodes          = 2;
+    s.queries           = 2;
+    s.epochs            = 1;
+    s.classic_per_class = 2;
+    s.input_size        = 32;
+    s.onnx_runs         = 3;
+    s.seed              = 7;
+    return s;
+}
+
+class Context : public tint::JobContext {
+public:
+    void report(const tint::Progress& p) override {
+        last = p;
+        if (p.message.find("ETA") != std::string::npos) ++withEta;
+        if (onReport) onReport(p);
+    }
+    const tint::CancelToken& cancel() const override { return token; }
+    tint::CancelSource source;
+    tint::CancelToken token = source.token();
+    tint::Progress last;
+    int withEta = 0;
+    std::function<void(const tint::Progress&)> onReport;
+};
+
+struct Events : tint::BenchmarkEvents {
+    std::vector<tint::BenchmarkEpisode> seen;
+    std::function<void()> after;
+    void episode(const tint::BenchmarkEpisode& e) override {
+        seen.push_back(e);
+        if (after) after();
+    }
+};
+
+QString errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const tint::Error& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+}  // namespace
+
+class TestBenchmark : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { tint::set_compute_threads(2); }
+
+    void tinyRun() {
+        Context ctx;
+        Events ev;
+        const auto spec = tinySpec();
+        const auto r    = tint::run_benchmark(spec, ev, ctx);
+        QCOMPARE(r.episodes_done, 2);
+        QVERIFY(!r.stopped_early);
+        QCOMPARE(r.queries_per_episode, 10LL);
+        QCOMPARE(ev.seen.size(), std::size_t(2));
+        QCOMPARE(r.arms.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(r.arms[0].name), QStringLiteral("teacher"));
+        QCOMPARE(QString::fromStdString(r.arms[1].name), QStringLiteral("supervised student"));
+        QCOMPARE(QString::fromStdString(r.arms[2].name), QStringLiteral("distilled student"));
+        for (const auto& arm : r.arms) {
+            QCOMPARE(arm.accuracies.size(), std::size_t(2));
+            for (double a : arm.accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
+            const auto st = tint::distill::episode_statistics(arm.accuracies, 10);
+            QCOMPARE(arm.mean, st.mean);
+            QCOMPARE(arm.half_width, st.half_width);
+            QVERIFY(arm.plan_episodes >= 2 && arm.plan_queries >= 1 && arm.plan_queries <= 10);
+            QVERIFY(arm.plan_half_width <= spec.target_half_width + 1e-12);
+        }
+        // Per-episode accuracies are the arms' values, in episode order; episodes differ.
+        QCOMPARE(r.arms[0].accuracies[1], ev.seen[1].teacher);
+        QCOMPARE(r.arms[2].accuracies[0], ev.seen[0].distilled);
+        // The teacher (about 70 % on these photos) is far above chance (20 %).
+        QVERIFY2(r.arms[0].mean >= 0.4, qPrintable(QString::number(r.arms[0].mean)));
+        QCOMPARE(r.student_parameters, 113413LL);  // Conv-4, 64 channels, 5 classes
+        QVERIFY(r.onnx_ms_per_image > 0);
+        QVERIFY(r.onnx_max_abs_diff < 1e-4);
+        QVERIFY(ctx.withEta > 0);
+
+        const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
+        QCOMPARE(j["arms"].size(), std::size_t(3));
+        QCOMPARE(j["episodes"].size(), std::size_t(2));
+        QCOMPARE(j["arms"][0]["accuracies"][0].get<double>(), r.arms[0].accuracies[0]);
+        QCOMPARE(j["spec"]["episodes"].get<int>(), 2);
+
+        // Same seed, same numbers.
+        Events ev2;
+        Context ctx2;
+        auto spec2      = spec;
+        spec2.onnx_runs = 0;
+        const auto r2   = tint::run_benchmark(spec2, ev2, ctx2);
+        for (std::size_t i = 0; i < 3; ++i) QCOMPARE(r2.arms[i].accuracies, r.arms[i].accuracies);
+        QCOMPARE(r2.onnx_ms_per_image, -1.0);
+    }
+
+    // Stop after the current episode: the finished episodes are kept and summarised.
+    void stopAfterEpisode() {
+        Context ctx;
+        Events ev;
+        ev.after = [&] { ctx.source.request(tint::CancelMode::AfterCurrentItem); };
+        auto spec      = tinySpec();
+        spec.episodes  = 3;
+        spec.onnx_runs = 0;
+        const auto r   = tint::run_benchmark(spec, ev, ctx);
+        QVERIFY(r.stopped_early);
+        QCOMPARE(r.episodes_done, 1);
+        QCOMPARE(r.arms[0].accuracies.size(), std::size_t(1));
+        QCOMPARE(r.arms[0].half_width, 0.0);  // one episode: no interval
+    }
+
+    // Cancel now in the middle of the distilled student's training.
+    void cancelNow() {
+        Context ctx;
+        Events ev;
+        int afterCancel = 0;
+        ctx.onReport = [&](const tint::Progress& p) {
+            if (ctx.token.mode() == tint::CancelMode::Now && p.message.find("distilled student") != std::string::npos) ++afterCancel;
+            if (p.message.find("distilled student 1/") != std::string::npos) ctx.source.request(tint::CancelMode::Now);
+        };
+        auto spec   = tinySpec();
+        spec.epochs = 3;
+        bool cancelled = false;
+        try {
+            tint::run_benchmark(spec, ev, ctx);
+        } catch (const tint::Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QVERIFY(ev.seen.empty());
+        QVERIFY2(afterCancel <= 1, qPrintable(QString::number(afterCancel)));  // stops at the next step
+    }
+
+    void refusals() {
+        Context ctx;
+        Events ev;
+        auto spec  = tinySpec();
+        spec.n_way = 6;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("classes with more than 5 images"));
+        spec         = tinySpec();
+        spec.queries = 8;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("at most 7 possible"));
+        spec                  = tinySpec();
+        spec.teacher_features = "tokens";
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("pooled or logits"));
+        spec          = tinySpec();
+        spec.data_dir = kFlowers + "/no-such-folder";
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("not a folder"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestBenchmark)
+#include "tst_benchmark.moc"
