@@ -15,6 +15,7 @@
 #include <map>
 
 #include "EngineClient.h"
+#include "ImageConvert.h"
 #include "MainWindow.h"
 #include "ProjectController.h"
 #include "SettingsDialog.h"
@@ -25,16 +26,12 @@
 #include "tint/Log.h"
 #include "tint/Project.h"
 #include "tint/Runtime.h"
+#include "tint/Workflow.h"
+#include "WorkflowController.h"
 
 namespace {
 
 const int kThumbnailSize = 160;
-
-QImage toQImage(const tint::ImageU8& img) {
-    if (img.empty()) return {};
-    QImage::Format f = img.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    return QImage(img.data.data(), img.width, img.height, qsizetype(img.stride()), f).copy();
-}
 
 QStringList failureLines(const std::vector<tint::ImportFailure>& failed) {
     QStringList lines;
@@ -57,6 +54,7 @@ Application::Application(QObject* parent)
             Qt::QueuedConnection);
     });
     m_engine->setComputeThreads(m_settings.threads());
+    m_workflow = new WorkflowController(m_engine, m_project, w, this);
     wire();
 }
 
@@ -160,6 +158,10 @@ void Application::openDemo() {
     m_engine->submit(tr("Creating the demo project"), [target, photos, project](tint::JobContext& ctx) {
         auto p = std::make_shared<tint::Project>(
             tint::create_demo_project(target.toStdString(), photos.toStdString(), 5, ctx));
+        // The photos that are not supports measure the student (the run leaves the supports out).
+        tint::DistillSpec distill;
+        distill.validation_dir = photos.toStdString();
+        p->set_workflow_settings(std::string(), tint::distill_spec_to_json(distill));
         return std::function<void()>([project, p] { project->adopt(std::move(*p)); });
     });
 }

@@ -11,6 +11,7 @@
 class EngineClient;
 class MainWindow;
 class ProjectController;
+class WorkflowController;
 
 struct StartOptions {
     QString project;         ///< open this project
@@ -28,6 +29,7 @@ public:
     MainWindow* window() const { return m_window.get(); }
     ProjectController* project() const { return m_project; }
     EngineClient* engine() const { return m_engine; }
+    WorkflowController* workflow() const { return m_workflow; }
 
     /// Where the bundled demo photos are (installed share/ or the source tree).
     static QString demoPhotosDir();
@@ -53,6 +55,7 @@ private:
     Settings m_settings;
     EngineClient* m_engine;
     ProjectController* m_project;
+    WorkflowController* m_workflow = nullptr;
     std::unique_ptr<MainWindow> m_window;
     QString m_screenshotDir;
     int m_logCallback = 0;

@@ -64,6 +64,7 @@ MainWindow::MainWindow(ProjectController* project, QWidget* parent) : QMainWindo
     connect(m_support, &SupportPane::importImagesRequested, this, &MainWindow::chooseImportImages);
     connect(m_support, &SupportPane::importFolderRequested, this, &MainWindow::chooseImportFolder);
     connect(m_support, &SupportPane::errorOccurred, this, &MainWindow::showError);
+    connect(m_synthetic, &SyntheticPane::errorOccurred, this, &MainWindow::showError);
     connect(m_inversion, &InversionPane::settingsRequested, this, &MainWindow::preferencesRequested);
     connect(project, &ProjectController::projectOpened, this, &MainWindow::updateTitle);
     connect(project, &ProjectController::projectClosed, this, &MainWindow::updateTitle);
@@ -90,14 +91,11 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Import &Folder per Class…"), this, &MainWindow::chooseImportFolder);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->setObjectName(QStringLiteral("menuExport"));
-    const QString notYet = tr("Available once a student has been trained.");
-    for (const QString& label : {tr("Student to &ONNX…"), tr("&Tokens as Embeddings…"),
-                                 tr("&Curated Dataset as Folder per Class…"), tr("Model &Card…")}) {
-        QAction* a = exportMenu->addAction(label);
-        a->setEnabled(false);
-        a->setToolTip(notYet);
-        a->setStatusTip(notYet);
-    }
+    m_export[0] = exportMenu->addAction(tr("Student to &ONNX…"), this, &MainWindow::exportOnnxRequested);
+    m_export[1] = exportMenu->addAction(tr("&Tokens as Embeddings…"), this, &MainWindow::exportTokensRequested);
+    m_export[2] = exportMenu->addAction(tr("&Curated Dataset as Folder per Class…"), this, &MainWindow::exportDatasetRequested);
+    m_export[3] = exportMenu->addAction(tr("Model &Card…"), this, &MainWindow::exportModelCardRequested);
+    setExportAvailability(false, false, false);
     exportMenu->setToolTipsVisible(true);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -132,6 +130,19 @@ void MainWindow::buildStatusBar() {
     statusBar()->addPermanentWidget(m_etaLabel);
     statusBar()->addPermanentWidget(m_queueLabel);
     statusBar()->addPermanentWidget(m_cancel);
+}
+
+void MainWindow::setExportAvailability(bool student, bool tokens, bool dataset) {
+    const QString needStudent = tr("Available once a student has been trained (step 4).");
+    const QString needTokens  = tr("Available once a class has a finished textual inversion (step 2).");
+    const QString needProject = tr("Available once a project is open.");
+    const bool on[4]          = {student, tokens, dataset, student};
+    const QString why[4]      = {needStudent, needTokens, needProject, needStudent};
+    for (int i = 0; i < 4; ++i) {
+        m_export[i]->setEnabled(on[i]);
+        m_export[i]->setToolTip(on[i] ? QString() : why[i]);
+        m_export[i]->setStatusTip(on[i] ? QString() : why[i]);
+    }
 }
 
 void MainWindow::updateTitle() {
@@ -303,8 +314,11 @@ void MainWindow::showModelsHelp() {
            "downloaded once from the Hugging Face Hub, for example with <tt>huggingface-cli download "
            "stable-diffusion-v1-5/stable-diffusion-v1-5</tt>. Without it the workbench makes training images "
            "by heavy augmentation of your support photos.</p>"
-           "<p><b>Teacher</b>: a Hugging Face vision model folder (config.json + model.safetensors) such as "
-           "DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.</p>"
+           "<p><b>Teacher</b>: built in is an ImageNet-trained MobileNetV2, used when no teacher folder is "
+           "chosen. Stronger teachers are Hugging Face vision model folders (config.json + model.safetensors) "
+           "such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.</p>"
+           "<p><b>Works without any download</b>: import photos, make training images with the augmentation "
+           "generator, curate them, distil a student with the built-in teacher and export it to ONNX.</p>"
            "<p>Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.</p>"));
     box.exec();
 }

@@ -34,6 +34,9 @@ public:
     QToolButton* cancelButton() const { return m_cancel; }
 
     void setRecentProjects(const QStringList& paths);
+    /// Enables the Export menu's entries for what the project has.
+    void setExportAvailability(bool student, bool tokens, bool dataset);
+    QAction* exportAction(int which) const { return m_export[which]; }  ///< 0 ONNX, 1 tokens, 2 dataset, 3 card
     /// Files and folders dropped on the window or chosen in a dialog go through here.
     void importPaths(const QStringList& paths);
 
@@ -56,6 +59,10 @@ Q_SIGNALS:
     void importClassFoldersRequested(const QString& root);
     void preferencesRequested();
     void cancelRequested(int mode);  ///< tint::CancelMode as int
+    void exportOnnxRequested();
+    void exportTokensRequested();
+    void exportDatasetRequested();
+    void exportModelCardRequested();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -81,6 +88,7 @@ private:
     DistillPane* m_distill;
     LogView* m_log;
     QMenu* m_recentMenu = nullptr;
+    QAction* m_export[4] = {};
     QLabel* m_jobLabel;
     QLabel* m_etaLabel;
     QLabel* m_queueLabel;

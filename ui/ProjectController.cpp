@@ -121,6 +121,13 @@ bool ProjectController::setModels(const tint::ModelSettings& models, QString* er
     return true;
 }
 
+bool ProjectController::setWorkflowSettings(const QString& tintJson, const QString& distillJson, QString* error) {
+    if (!m_project) return false;
+    const auto& d = m_project->data();
+    if (d.tint_settings == tintJson.toStdString() && d.distill_settings == distillJson.toStdString()) return true;
+    return guarded(error, [&] { m_project->set_workflow_settings(tintJson.toStdString(), distillJson.toStdString()); });
+}
+
 bool ProjectController::save(QString* error) {
     if (!m_project) return false;
     return guarded(error, [&] { m_project->save(); });

@@ -37,6 +37,8 @@ public:
     /// Records images the engine copied into the project; returns how many were added.
     int addStaged(const std::vector<tint::StagedImage>& staged, QString* error);
     bool setModels(const tint::ModelSettings& models, QString* error);
+    /// Stores the inversion and distillation settings (JSON object texts, see tint::ProjectData).
+    bool setWorkflowSettings(const QString& tintJson, const QString& distillJson, QString* error);
     /// Writes project.json again (File > Save).
     bool save(QString* error);
 

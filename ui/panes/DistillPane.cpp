@@ -1,13 +1,21 @@
 #include "DistillPane.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -17,51 +25,95 @@
 #include "ProjectController.h"
 #include "widgets/PlotWidget.h"
 
+namespace {
+QString percent(double v) { return v < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1); }
+}  // namespace
+
 DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     : QWidget(parent),
       m_project(project),
       m_confusion(new QStandardItemModel(this)),
-      m_runs(new QStandardItemModel(0, 4, this)) {
+      m_runs(new QStandardItemModel(0, 6, this)) {
     m_student = new QComboBox(this);
+    m_student->addItem(tr("Conv-4 (smallest, fastest)"), QStringLiteral("conv4"));
     m_student->addItem(tr("ResNet-12 (few-shot standard)"), QStringLiteral("resnet12"));
-    m_student->addItem(tr("Conv-4 (smallest)"), QStringLiteral("conv4"));
     m_student->addItem(tr("ResNet-18"), QStringLiteral("resnet18"));
     m_student->addItem(tr("MobileNetV2"), QStringLiteral("mobilenetv2"));
+    m_width = new QDoubleSpinBox(this);
+    m_width->setRange(0.125, 4.0);
+    m_width->setSingleStep(0.125);
+    m_width->setDecimals(3);
+    m_inputSize = new QSpinBox(this);
+    m_inputSize->setRange(32, 512);
+    m_inputSize->setSingleStep(4);
+    m_inputSize->setSuffix(tr(" px"));
+    m_head = new QComboBox(this);
+    m_head->addItem(tr("Logistic regression"), QStringLiteral("logistic_regression"));
+    m_head->addItem(tr("Cosine prototypes"), QStringLiteral("prototype"));
     m_epochs = new QSpinBox(this);
     m_epochs->setRange(1, 1000);
-    m_epochs->setValue(30);
+    m_batch = new QSpinBox(this);
+    m_batch->setRange(1, 1024);
     m_lr = new QDoubleSpinBox(this);
     m_lr->setDecimals(5);
     m_lr->setRange(1e-5, 1.0);
     m_lr->setSingleStep(1e-4);
-    m_lr->setValue(1e-3);
     m_temperature = new QDoubleSpinBox(this);
     m_temperature->setRange(0.5, 20.0);
-    m_temperature->setValue(4.0);
     m_alpha = new QDoubleSpinBox(this);
     m_alpha->setRange(0.0, 1.0);
     m_alpha->setSingleStep(0.1);
-    m_alpha->setValue(0.0);
+    m_classic = new QSpinBox(this);
+    m_classic->setRange(0, 10000);
+    m_classic->setToolTip(tr("Heavy augmentations of the supports made for the run, per class."));
+    m_useSynthetic = new QCheckBox(tr("Synthetic images that are not rejected"), this);
+    m_validation   = new QLineEdit(this);
+    m_validation->setPlaceholderText(tr("optional: a folder with one sub-folder per class"));
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* valRow = new QHBoxLayout;
+    valRow->setContentsMargins(0, 0, 0, 0);
+    valRow->addWidget(m_validation, 1);
+    valRow->addWidget(browse);
+    m_seed = new QSpinBox(this);
+    m_seed->setRange(0, 1 << 30);
+
     auto* form = new QFormLayout;
     form->addRow(tr("Student:"), m_student);
+    form->addRow(tr("Width multiplier:"), m_width);
+    form->addRow(tr("Input size:"), m_inputSize);
+    form->addRow(tr("Teacher head:"), m_head);
     form->addRow(tr("Epochs:"), m_epochs);
+    form->addRow(tr("Batch size:"), m_batch);
     form->addRow(tr("Learning rate:"), m_lr);
     form->addRow(tr("Temperature T:"), m_temperature);
     form->addRow(tr("Cross-entropy weight α:"), m_alpha);
-    m_start = new QPushButton(tr("&Start training"), this);
-    m_stop  = new QPushButton(tr("Stop"), this);
+    form->addRow(tr("Augmentations per class:"), m_classic);
+    form->addRow(tr("Training data:"), m_useSynthetic);
+    form->addRow(tr("Validation folder:"), valRow);
+    form->addRow(tr("Seed:"), m_seed);
+    m_start  = new QPushButton(tr("&Start training"), this);
+    m_resume = new QPushButton(tr("Resume selected run"), this);
+    m_stop   = new QPushButton(tr("Stop"), this);
+    m_stop->setToolTip(tr("Stops after the current step; the last finished epoch is kept and can be resumed."));
     m_stop->setEnabled(false);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+    m_progress = new QLabel(this);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
+    buttons->addWidget(m_resume);
     buttons->addWidget(m_stop);
     auto* settingsBox    = new QGroupBox(tr("Student and training"), this);
     auto* settingsLayout = new QVBoxLayout(settingsBox);
     settingsLayout->addLayout(form);
     settingsLayout->addLayout(buttons);
+    settingsLayout->addWidget(m_progress);
     settingsLayout->addWidget(m_status);
     settingsLayout->addStretch();
+    auto* settingsScroll = new QScrollArea(this);
+    settingsScroll->setWidget(settingsBox);
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setFrameShape(QFrame::NoFrame);
 
     m_loss = new PlotWidget(tr("Distillation loss"), tr("step"), tr("loss"), this);
     m_loss->addSeries(tr("training loss"), QColor(0x1f, 0x77, 0xb4));
@@ -70,29 +122,36 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     m_accuracy->addSeries(tr("agreement with teacher"), QColor(0xff, 0x7f, 0x0e));
     m_accuracy->setYRange(0, 100);
 
-    auto* confusionBox = new QGroupBox(tr("Confusion matrix (rows: true class)"), this);
-    auto* confusion    = new QTableView(confusionBox);
-    confusion->setModel(m_confusion);
-    confusion->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    auto* confusionBox = new QGroupBox(tr("Confusion matrix (rows: true class; click a cell for its images)"), this);
+    m_confusionView    = new QTableView(confusionBox);
+    m_confusionView->setModel(m_confusion);
+    m_confusionView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_confusionView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     auto* cLayout = new QVBoxLayout(confusionBox);
-    cLayout->addWidget(confusion);
+    cLayout->addWidget(m_confusionView);
 
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Student"), tr("Accuracy"), tr("Started")});
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Student"), tr("Epochs"), tr("Accuracy"), tr("Teacher"), tr("Images")});
     auto* runsBox = new QGroupBox(tr("Runs"), this);
-    auto* runs    = new QTableView(runsBox);
-    runs->setModel(m_runs);
-    runs->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    runs->verticalHeader()->setVisible(false);
+    m_runsView    = new QTableView(runsBox);
+    m_runsView->setModel(m_runs);
+    m_runsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runsView->horizontalHeader()->setStretchLastSection(true);
+    m_runsView->verticalHeader()->setVisible(false);
+    m_runsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_runsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     auto* rLayout = new QVBoxLayout(runsBox);
-    rLayout->addWidget(runs);
+    rLayout->addWidget(m_runsView);
 
     auto* plots = new QSplitter(Qt::Vertical, this);
     plots->addWidget(m_loss);
     plots->addWidget(m_accuracy);
+    plots->addWidget(confusionBox);
     auto* side = new QSplitter(Qt::Vertical, this);
-    side->addWidget(settingsBox);
-    side->addWidget(confusionBox);
+    side->addWidget(settingsScroll);
     side->addWidget(runsBox);
+    side->setStretchFactor(0, 3);
+    side->setStretchFactor(1, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(side);
     split->addWidget(plots);
@@ -101,15 +160,148 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
+    setSpec(tint::DistillSpec{});
+    connect(browse, &QPushButton::clicked, this, [this] {
+        QString dir = QFileDialog::getExistingDirectory(this, tr("Validation folder (one sub-folder per class)"), m_validation->text());
+        if (!dir.isEmpty()) {
+            m_validation->setText(dir);
+            Q_EMIT settingsChanged();
+        }
+    });
     connect(m_start, &QPushButton::clicked, this, &DistillPane::startRequested);
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        if (!selectedRun().isEmpty()) Q_EMIT resumeRequested(selectedRun());
+    });
     connect(m_stop, &QPushButton::clicked, this, &DistillPane::stopRequested);
+    connect(m_runsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
+        if (!m_running && i.isValid() && i.row() < int(m_runData.size())) showRun(m_runData[std::size_t(i.row())]);
+        m_resume->setEnabled(!m_running && i.isValid());
+    });
+    connect(m_confusionView, &QTableView::clicked, this, [this](const QModelIndex& i) {
+        const QString run = m_running ? m_liveRun : selectedRun();
+        if (!run.isEmpty() && i.isValid()) Q_EMIT confusionCellActivated(run, i.row(), i.column());
+    });
+    for (QComboBox* c : {m_student, m_head}) connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::settingsChanged);
+    for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed})
+        connect(s, &QSpinBox::editingFinished, this, &DistillPane::settingsChanged);
+    for (QDoubleSpinBox* s : {m_width, m_lr, m_temperature, m_alpha})
+        connect(s, &QDoubleSpinBox::editingFinished, this, &DistillPane::settingsChanged);
+    connect(m_useSynthetic, &QCheckBox::toggled, this, &DistillPane::settingsChanged);
+    connect(m_validation, &QLineEdit::editingFinished, this, &DistillPane::settingsChanged);
     connect(project, &ProjectController::projectOpened, this, &DistillPane::refresh);
     connect(project, &ProjectController::projectClosed, this, &DistillPane::refresh);
     connect(project, &ProjectController::classesChanged, this, &DistillPane::refresh);
     refresh();
 }
 
+tint::DistillSpec DistillPane::spec() const {
+    tint::DistillSpec s;
+    s.student           = m_student->currentData().toString().toStdString();
+    s.width             = m_width->value();
+    s.input_size        = m_inputSize->value();
+    s.head              = m_head->currentData().toString().toStdString();
+    s.epochs            = m_epochs->value();
+    s.batch_size        = m_batch->value();
+    s.lr                = m_lr->value();
+    s.temperature       = m_temperature->value();
+    s.alpha             = m_alpha->value();
+    s.classic_per_class = m_classic->value();
+    s.use_synthetic     = m_useSynthetic->isChecked();
+    s.validation_dir    = m_validation->text().trimmed().toStdString();
+    s.seed              = std::uint64_t(m_seed->value());
+    return s;
+}
+
+void DistillPane::setSpec(const tint::DistillSpec& s) {
+    const QList<QWidget*> all{m_student, m_width, m_inputSize, m_head, m_epochs, m_batch, m_lr,
+                              m_temperature, m_alpha, m_classic, m_useSynthetic, m_validation, m_seed};
+    for (QWidget* w : all) w->blockSignals(true);
+    int si = m_student->findData(QString::fromStdString(s.student));
+    m_student->setCurrentIndex(si < 0 ? 0 : si);
+    m_width->setValue(s.width);
+    m_inputSize->setValue(s.input_size);
+    int hi = m_head->findData(QString::fromStdString(s.head));
+    m_head->setCurrentIndex(hi < 0 ? 0 : hi);
+    m_epochs->setValue(s.epochs);
+    m_batch->setValue(s.batch_size);
+    m_lr->setValue(s.lr);
+    m_temperature->setValue(s.temperature);
+    m_alpha->setValue(s.alpha);
+    m_classic->setValue(s.classic_per_class);
+    m_useSynthetic->setChecked(s.use_synthetic);
+    m_validation->setText(QString::fromStdString(s.validation_dir));
+    m_seed->setValue(int(s.seed & 0x3fffffff));
+    for (QWidget* w : all) w->blockSignals(false);
+}
+
 void DistillPane::refresh() {
+    if (!m_running) showConfusion({});
+    setRunning(m_running);
+}
+
+void DistillPane::setRunning(bool running) {
+    m_running = running;
+    const bool ready = m_project->isOpen() && m_project->classCount() >= 2;
+    m_start->setEnabled(ready && !running);
+    m_resume->setEnabled(ready && !running && !selectedRun().isEmpty());
+    m_stop->setEnabled(running);
+    if (!m_project->isOpen())
+        m_status->setText(tr("Open a project first."));
+    else if (!ready)
+        m_status->setText(tr("Training needs at least two classes with support images."));
+    else if (!running)
+        m_status->setText(tr("The teacher (Settings › Preferences) labels the supports, the synthetic images that are "
+                             "not rejected and the augmentations; the student learns from its soft labels."));
+    if (!running) m_progress->clear();
+}
+
+void DistillPane::setProgressText(const QString& text) { m_progress->setText(text); }
+
+void DistillPane::setRuns(const std::vector<tint::RunSummary>& runs) {
+    const QString keep = m_running ? m_liveRun : selectedRun();
+    m_runData          = runs;
+    m_runs->setRowCount(0);
+    for (const auto& r : runs) {
+        QList<QStandardItem*> row;
+        auto* id = new QStandardItem(QString::fromStdString(r.id));
+        id->setToolTip(QString::fromStdString(tint::distill_spec_to_json(r.spec)));
+        row << id << new QStandardItem(QStringLiteral("%1 ×%2").arg(QString::fromStdString(r.spec.student)).arg(r.spec.width))
+            << new QStandardItem(QStringLiteral("%1/%2").arg(r.history.empty() ? 0 : r.history.back().epoch).arg(r.spec.epochs))
+            << new QStandardItem(percent(r.accuracy())) << new QStandardItem(percent(r.teacher_accuracy))
+            << new QStandardItem(QString::number(r.train_images));
+        m_runs->appendRow(row);
+    }
+    if (!keep.isEmpty()) selectRun(keep);
+    else if (!runs.empty() && !m_running) selectRun(QString::fromStdString(runs.front().id));
+}
+
+QString DistillPane::selectedRun() const {
+    QModelIndex i = m_runsView->selectionModel()->currentIndex();
+    return i.isValid() ? m_runs->item(i.row(), 0)->text() : QString();
+}
+
+void DistillPane::selectRun(const QString& id) {
+    for (int r = 0; r < m_runs->rowCount(); ++r)
+        if (m_runs->item(r, 0)->text() == id) {
+            m_runsView->selectionModel()->setCurrentIndex(m_runs->index(r, 0),
+                                                          QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            if (!m_running) showRun(m_runData[std::size_t(r)]);
+            return;
+        }
+}
+
+void DistillPane::showRun(const tint::RunSummary& run) {
+    m_loss->clear();
+    m_accuracy->clear();
+    for (const auto& e : run.history) {
+        m_loss->append(0, e.epoch, e.train_loss);  // per epoch: the steps are not stored
+        if (e.accuracy >= 0) m_accuracy->append(0, e.epoch, 100.0 * e.accuracy);
+        if (e.agreement >= 0) m_accuracy->append(1, e.epoch, 100.0 * e.agreement);
+    }
+    showConfusion(run.history.empty() ? std::vector<std::vector<long long>>{} : run.history.back().confusion);
+}
+
+void DistillPane::showConfusion(const std::vector<std::vector<long long>>& confusion) {
     QStringList names;
     for (int i = 0; i < m_project->classCount(); ++i) names << QString::fromStdString(m_project->classAt(i)->name);
     m_confusion->clear();
@@ -117,9 +309,76 @@ void DistillPane::refresh() {
     m_confusion->setRowCount(int(names.size()));
     m_confusion->setHorizontalHeaderLabels(names);
     m_confusion->setVerticalHeaderLabels(names);
-    m_start->setEnabled(false);
-    m_status->setText(m_project->isOpen()
-                          ? tr("Training needs curated images and a teacher; the trainer is not available in this "
-                               "version yet.")
-                          : tr("Open a project first."));
+    for (int t = 0; t < int(confusion.size()) && t < names.size(); ++t) {
+        long long rowTotal = 0;
+        for (auto v : confusion[std::size_t(t)]) rowTotal += v;
+        for (int p = 0; p < int(confusion[std::size_t(t)].size()) && p < names.size(); ++p) {
+            const long long v = confusion[std::size_t(t)][std::size_t(p)];
+            auto* item        = new QStandardItem(QString::number(v));
+            item->setTextAlignment(Qt::AlignCenter);
+            const double share = rowTotal > 0 ? double(v) / double(rowTotal) : 0.0;
+            QColor c           = t == p ? QColor(0x2c, 0xa0, 0x2c) : QColor(0xd6, 0x27, 0x28);
+            c.setAlphaF(float(0.12 + 0.6 * share) * (v > 0 ? 1.0f : 0.0f));
+            item->setBackground(c);
+            item->setToolTip(tr("%n image(s) of %1 predicted as %2", nullptr, int(v)).arg(names[t], names[p]));
+            m_confusion->setItem(t, p, item);
+        }
+    }
+}
+
+void DistillPane::beginLive(const QString& runId) {
+    m_liveRun       = runId;
+    m_stepsPerEpoch = 0;
+    m_loss->clear();
+    m_accuracy->clear();
+    showConfusion({});
+}
+
+void DistillPane::onStep(int epoch, qint64 step, qint64 total, double loss) {
+    m_stepsPerEpoch = total;
+    m_loss->append(0, double(epoch - 1) + double(step) / double(qMax<qint64>(1, total)), loss);
+}
+
+void DistillPane::onEpoch(const tint::DistillEpoch& e) {
+    if (e.accuracy >= 0) m_accuracy->append(0, e.epoch, 100.0 * e.accuracy);
+    if (e.agreement >= 0) m_accuracy->append(1, e.epoch, 100.0 * e.agreement);
+    if (!e.confusion.empty()) showConfusion(e.confusion);
+    m_status->setText(e.accuracy >= 0 ? tr("Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4")
+                                            .arg(e.epoch)
+                                            .arg(e.train_loss, 0, 'g', 4)
+                                            .arg(percent(e.accuracy), percent(e.agreement))
+                                      : tr("Epoch %1: loss %2 (no validation folder)").arg(e.epoch).arg(e.train_loss, 0, 'g', 4));
+}
+
+void DistillPane::showCellImages(const QString& title, const QStringList& paths, const QList<QImage>& thumbnails,
+                                 const QList<double>& confidence) {
+    if (!m_cellDialog) {
+        m_cellDialog = new QDialog(this);
+        m_cellDialog->setObjectName(QStringLiteral("CellImagesDialog"));
+        m_cellDialog->resize(720, 480);
+        auto* list = new QListWidget(m_cellDialog);
+        list->setObjectName(QStringLiteral("CellImages"));
+        list->setViewMode(QListView::IconMode);
+        list->setIconSize(QSize(128, 128));
+        list->setResizeMode(QListView::Adjust);
+        list->setUniformItemSizes(true);
+        auto* box    = new QDialogButtonBox(QDialogButtonBox::Close, m_cellDialog);
+        auto* layout = new QVBoxLayout(m_cellDialog);
+        layout->addWidget(list);
+        layout->addWidget(box);
+        connect(box, &QDialogButtonBox::rejected, m_cellDialog, &QDialog::hide);
+    }
+    auto* list = m_cellDialog->findChild<QListWidget*>(QStringLiteral("CellImages"));
+    list->clear();
+    for (int i = 0; i < paths.size(); ++i) {
+        const QImage thumb = i < thumbnails.size() ? thumbnails[i] : QImage();
+        auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(thumb)),
+                                         QStringLiteral("%1\n%2 %").arg(QFileInfo(paths[i]).fileName()).arg(
+                                             i < confidence.size() ? 100.0 * confidence[i] : 0.0, 0, 'f', 0),
+                                         list);
+        item->setToolTip(paths[i]);
+    }
+    m_cellDialog->setWindowTitle(title);
+    m_cellDialog->show();
+    m_cellDialog->raise();
 }

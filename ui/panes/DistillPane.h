@@ -1,12 +1,22 @@
 #pragma once
-// Step 4: distil the teacher into a tiny student, with live curves.
+// Step 4: distil the teacher into a tiny student: settings, start / stop / resume, the loss per
+// step and accuracy per epoch plotted live, the confusion matrix (a cell shows its images), and the
+// history of runs with their settings and results.
+#include <QImage>
 #include <QWidget>
+
+#include <vector>
+
+#include "tint/Workflow.h"
 
 class ProjectController;
 class PlotWidget;
+class QCheckBox;
 class QComboBox;
+class QDialog;
 class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QStandardItemModel;
@@ -16,28 +26,75 @@ class DistillPane : public QWidget {
     Q_OBJECT
 public:
     DistillPane(ProjectController* project, QWidget* parent = nullptr);
+
     PlotWidget* lossPlot() const { return m_loss; }
     PlotWidget* accuracyPlot() const { return m_accuracy; }
     QStandardItemModel* confusionModel() const { return m_confusion; }
     QStandardItemModel* runsModel() const { return m_runs; }
+    QTableView* confusionView() const { return m_confusionView; }
+    QTableView* runsView() const { return m_runsView; }
+    QPushButton* startButton() const { return m_start; }
+    QPushButton* resumeButton() const { return m_resume; }
+    QPushButton* stopButton() const { return m_stop; }
+    QDialog* cellDialog() const { return m_cellDialog; }
+
+    /// The settings in the form (teacher folder: the project's, filled in by the application).
+    tint::DistillSpec spec() const;
+    void setSpec(const tint::DistillSpec& spec);
+    void setRuns(const std::vector<tint::RunSummary>& runs);
+    QString selectedRun() const;
+    void selectRun(const QString& id);
+    void setRunning(bool running);
+    /// Progress line with the ETA from the job's progress.
+    void setProgressText(const QString& text);
+    /// The images of a confusion-matrix cell (path, thumbnail made off the GUI thread, student confidence).
+    void showCellImages(const QString& title, const QStringList& paths, const QList<QImage>& thumbnails,
+                        const QList<double>& confidence);
+
+public Q_SLOTS:
+    void beginLive(const QString& runId);
+    void onStep(int epoch, qint64 step, qint64 total, double loss);
+    void onEpoch(const tint::DistillEpoch& epoch);
 
 Q_SIGNALS:
     void startRequested();
+    void resumeRequested(const QString& runId);
     void stopRequested();
+    void confusionCellActivated(const QString& runId, int trueClass, int predictedClass);
+    void settingsChanged();
 
 private:
     void refresh();
+    void showRun(const tint::RunSummary& run);
+    void showConfusion(const std::vector<std::vector<long long>>& confusion);
     ProjectController* m_project;
     QComboBox* m_student;
+    QDoubleSpinBox* m_width;
+    QSpinBox* m_inputSize;
+    QComboBox* m_head;
     QSpinBox* m_epochs;
+    QSpinBox* m_batch;
     QDoubleSpinBox* m_lr;
     QDoubleSpinBox* m_temperature;
     QDoubleSpinBox* m_alpha;
+    QSpinBox* m_classic;
+    QCheckBox* m_useSynthetic;
+    QLineEdit* m_validation;
+    QSpinBox* m_seed;
     QPushButton* m_start;
+    QPushButton* m_resume;
     QPushButton* m_stop;
     QLabel* m_status;
+    QLabel* m_progress;
     PlotWidget* m_loss;
     PlotWidget* m_accuracy;
     QStandardItemModel* m_confusion;
+    QTableView* m_confusionView;
     QStandardItemModel* m_runs;
+    QTableView* m_runsView;
+    QDialog* m_cellDialog = nullptr;
+    std::vector<tint::RunSummary> m_runData;
+    QString m_liveRun;
+    qint64 m_stepsPerEpoch = 0;
+    bool m_running         = false;
 };

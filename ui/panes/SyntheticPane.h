@@ -1,27 +1,91 @@
 #pragma once
-// Step 3: the synthetic images, curated by the user.
+// Step 3: the synthetic images. Generates them (TINT sampling, or the augmentation generator when
+// no diffusion model is configured), shows them in a virtualised gallery as they are made, has the
+// teacher score them, and lets the user curate by keyboard with undo. Every decision is saved at once.
+#include <QListView>
 #include <QWidget>
 
+class GalleryDelegate;
+class GalleryFilterModel;
 class ProjectController;
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
-class QListView;
-class QStandardItemModel;
+class QPushButton;
+class QSpinBox;
+class QUndoStack;
+class SampleModel;
+class ThumbnailCache;
+
+/// The gallery view: A accepts, R rejects, Space toggles, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+class GalleryView : public QListView {
+    Q_OBJECT
+public:
+    using QListView::QListView;
+Q_SIGNALS:
+    void statusKey(const QString& status);  ///< "accepted", "rejected" or "toggle"
+    void undoKey();
+    void redoKey();
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+};
 
 class SyntheticPane : public QWidget {
     Q_OBJECT
 public:
     SyntheticPane(ProjectController* project, QWidget* parent = nullptr);
-    QStandardItemModel* model() const { return m_model; }
-    QListView* view() const { return m_view; }
+
+    SampleModel* model() const { return m_model; }
+    GalleryFilterModel* proxy() const { return m_proxy; }
+    GalleryView* view() const { return m_view; }
+    QUndoStack* undoStack() const { return m_undo; }
+    ThumbnailCache* thumbnails() const { return m_thumbnails; }
+    QPushButton* generateButton() const { return m_generate; }
+
+    /// Sets the status of the selected images ("accepted", "rejected", "new" or "toggle"); one undo step.
+    void applyToSelection(const QString& status);
+    /// Rejects the shown images whose teacher confidence is below `threshold` (0..1); one undo step.
+    int rejectBelowConfidence(double threshold);
+    /// Rejects the shown images flagged as near-duplicates; one undo step.
+    int rejectDuplicates();
+    /// Whether a diffusion model with finished inversions is used (else the augmentation generator).
+    void setGeneratorInfo(bool tintAvailable, const QString& text);
+
+Q_SIGNALS:
+    void generateRequested(int classIndex, int perClass, bool useTint);
+    void scoreRequested();
+    void errorOccurred(const QString& title, const QString& message);
 
 private:
-    void refresh();
+    struct Decision {
+        int classIndex;
+        QString id, before, after;
+    };
+    friend class StatusCommand;
+    bool applyDecisions(const QList<Decision>& decisions, bool forward);
+    void pushDecisions(QList<Decision> decisions, const QString& text);
+    void refreshClasses();
+    void updateSummary();
     ProjectController* m_project;
+    ThumbnailCache* m_thumbnails;
+    SampleModel* m_model;
+    GalleryFilterModel* m_proxy;
+    GalleryDelegate* m_delegate;
+    GalleryView* m_view;
+    QUndoStack* m_undo;
     QComboBox* m_classFilter;
     QComboBox* m_statusFilter;
     QComboBox* m_sort;
-    QListView* m_view;
-    QStandardItemModel* m_model;
+    QCheckBox* m_duplicatesOnly;
+    QComboBox* m_generateClass;
+    QSpinBox* m_perClass;
+    QComboBox* m_generator;
+    QPushButton* m_generate;
+    QPushButton* m_score;
+    QDoubleSpinBox* m_threshold;
+    QLabel* m_generatorInfo;
     QLabel* m_summary;
+    bool m_tintAvailable = false;
 };

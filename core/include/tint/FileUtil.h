@@ -15,6 +15,10 @@ void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>&
 /// Copies a file atomically (same guarantees as write_file_atomic).
 void copy_file_atomic(const std::string& from, const std::string& to);
 
+/// Appends `text` and a newline to `path` (created when absent) and fsyncs it. A crash can leave
+/// at most a torn last line, which line-based readers skip. Throws tint::Error naming the path.
+void append_line_durable(const std::string& path, const std::string& text);
+
 /// Reads a whole (small) file. Throws tint::Error with the system's reason.
 std::vector<std::uint8_t> read_file_bytes(const std::string& path, long long max_bytes = -1);
 

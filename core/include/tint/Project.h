@@ -44,6 +44,10 @@ struct ProjectData {
     std::string modified;  ///< ISO 8601 UTC
     std::vector<ClassEntry> classes;
     ModelSettings models;
+    /// The inversion and distillation settings as JSON object text ("tint", "distill" in
+    /// project.json; empty: the defaults). Mapped to TintSettings / DistillSpec by tint/Workflow.h.
+    std::string tint_settings;
+    std::string distill_settings;
     /// Top-level keys this version does not know, kept verbatim (JSON text) so that saving
     /// does not drop them.
     std::map<std::string, std::string> unknown;
@@ -108,6 +112,8 @@ public:
     /// Returns how many were added.
     int add_staged(const std::vector<StagedImage>& staged);
     void set_models(const ModelSettings& models);
+    /// Stores the inversion and distillation settings (JSON object text, see ProjectData).
+    void set_workflow_settings(const std::string& tint_settings, const std::string& distill_settings);
 
     /// Hashes of all support images of a class (for stage_support_images' duplicate check).
     std::map<std::string, std::string> support_hashes(int class_index) const;

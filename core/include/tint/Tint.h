@@ -153,13 +153,21 @@ void export_embedding(const std::string& project_root, const ClassEntry& cls, co
 
 /// One line of synthetic/<class_dir>/samples.jsonl.
 struct SampleRecord {
-    std::string id, file, status = "new";
+    std::string id, file, status = "new";  ///< status: "new", "accepted" or "rejected"
+    std::string generator = "tint";        ///< "tint" or "augment"
     int support = 0;
     std::uint64_t seed = 0;
     int width = 0, height = 0;
+    // Teacher scores (tint/Workflow.h score_samples); -1 / empty until scored.
+    int teacher_class         = -1;  ///< the teacher head's top-1 class index
+    double teacher_confidence = -1;  ///< its probability
+    double novelty            = -1;  ///< 1 - the largest cosine similarity to a support of the class
+    std::string duplicate_of;        ///< "support:<file>" or "sample:<id>" when nearly identical
+    std::string scored_by;           ///< what the scores were computed with (teacher, head, classes)
 };
 
-/// Reads samples.jsonl of a class (a torn last line from a crash is skipped).
+/// Reads samples.jsonl of a class (a torn last line from a crash is skipped). A later line about
+/// the same id updates the fields it carries (status changes, teacher scores).
 std::vector<SampleRecord> read_samples(const std::string& project_root, const ClassEntry& cls);
 
 }  // namespace tint

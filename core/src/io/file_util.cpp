@@ -81,6 +81,24 @@ void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>&
     write_atomic(path, reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+void append_line_durable(const std::string& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error("cannot write '" + path + "': " + system_error_text(errno));
+    std::string line = text + "\n";
+    try {
+        write_all(fd, line.data(), line.size(), path);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (::fsync(fd) != 0) {
+        int err = errno;
+        ::close(fd);
+        throw Error("cannot write '" + path + "': " + system_error_text(err));
+    }
+    ::close(fd);
+}
+
 std::vector<std::uint8_t> read_file_bytes(const std::string& path, long long max_bytes) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error("cannot read '" + path + "': " + system_error_text(errno));

@@ -258,6 +258,19 @@ void Project::set_models(const ModelSettings& models) {
     }
 }
 
+void Project::set_workflow_settings(const std::string& tint_settings, const std::string& distill_settings) {
+    const std::string old_tint = data_.tint_settings, old_distill = data_.distill_settings;
+    data_.tint_settings    = tint_settings;
+    data_.distill_settings = distill_settings;
+    try {
+        touch_and_save();
+    } catch (...) {
+        data_.tint_settings    = old_tint;
+        data_.distill_settings = old_distill;
+        throw;
+    }
+}
+
 std::map<std::string, std::string> Project::support_hashes(int ci) const {
     std::map<std::string, std::string> out;
     if (ci < 0 || ci >= int(data_.classes.size())) return out;

@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* const kKnownKeys[] = {"schema", "name", "created", "modified", "classes", "models"};
+const char* const kKnownKeys[] = {"schema", "name", "created", "modified", "classes", "models", "tint", "distill"};
 
 template <class T>
 T get_or(const json& j, const char* key, const T& fallback, const std::string& where) {
@@ -44,6 +44,8 @@ std::string project_to_json(const ProjectData& d) {
                     {"teacher_dir", d.models.teacher_dir},
                     {"device", d.models.device},
                     {"precision", d.models.precision}};
+    if (!d.tint_settings.empty()) j["tint"] = json::parse(d.tint_settings);
+    if (!d.distill_settings.empty()) j["distill"] = json::parse(d.distill_settings);
     for (const auto& [key, text] : d.unknown) j[key] = json::parse(text);
     return j.dump(2) + "\n";
 }
@@ -106,6 +108,13 @@ ProjectData project_from_json(const std::string& text, const std::string& where)
     d.models.teacher_dir   = get_or<std::string>(models, "teacher_dir", "", where + ": models");
     d.models.device        = get_or<std::string>(models, "device", "cpu", where + ": models");
     d.models.precision     = get_or<std::string>(models, "precision", "fp32", where + ": models");
+
+    for (const char* key : {"tint", "distill"}) {
+        json section = get_or<json>(j, key, json(), where);
+        if (section.is_null()) continue;
+        if (!section.is_object()) throw Error(where + ": key '" + key + "' must be an object");
+        (std::string(key) == "tint" ? d.tint_settings : d.distill_settings) = section.dump();
+    }
 
     for (auto it = j.begin(); it != j.end(); ++it) {
         bool known = false;

@@ -171,30 +171,6 @@ ImageU8 resize_image(const ImageU8& im, int w, int h) {
     return out;
 }
 
-void append_line_durable(const fs::path& file, const std::string& line) {
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error("cannot write '" + file.string() + "': " + system_error_text(errno));
-    std::string s = line + "\n";
-    const char* p = s.data();
-    std::size_t left = s.size();
-    while (left > 0) {
-        auto n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            throw Error("cannot write '" + file.string() + "': " + system_error_text(err));
-        }
-        p += n, left -= static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw Error("cannot write '" + file.string() + "': " + system_error_text(err));
-    }
-    ::close(fd);
-}
-
 // A class's own seed offset: the project's content hash of its folder name, as a number.
 std::uint64_t stable_hash(const std::string& s) { return std::stoull(hash_text(s), nullptr, 16); }
 
@@ -693,7 +669,7 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
                 save_png(se.image, (fs::path(root) / se.file).string());
                 json line = {{"id", se.id}, {"file", se.file}, {"generator", "tint"}, {"support", se.support},
                              {"seed", se.seed}, {"width", w}, {"height", h}, {"alpha", spec.alpha}, {"status", "new"}};
-                append_line_durable(out_dir / "samples.jsonl", line.dump());
+                append_line_durable((out_dir / "samples.jsonl").string(), line.dump());
                 ++rep.written;
                 ++done;
                 ev.sample(se);
@@ -726,17 +702,32 @@ std::vector<SampleRecord> read_samples(const std::string& root, const ClassEntry
         SampleRecord r;
         r.id = j.value("id", std::string());
         if (r.id.empty()) continue;
-        auto it = index.find(r.id);
-        if (it != index.end()) {  // a later line about the same sample updates it (status changes)
-            if (j.contains("status")) out[it->second].status = j["status"].get<std::string>();
+        auto it  = index.find(r.id);
+        bool upd = it != index.end();  // a later line about the same sample updates it
+        SampleRecord t = upd ? out[it->second] : r;
+        try {
+            t.file               = j.value("file", t.file);
+            t.status             = j.value("status", t.status);
+            t.generator          = j.value("generator", t.generator);
+            t.support            = j.value("support", t.support);
+            t.seed               = j.value("seed", t.seed);
+            t.width              = j.value("width", t.width);
+            t.height             = j.value("height", t.height);
+            t.teacher_class      = j.value("teacher_class", t.teacher_class);
+            t.teacher_confidence = j.value("teacher_confidence", t.teacher_confidence);
+            t.novelty            = j.value("novelty", t.novelty);
+            t.duplicate_of       = j.value("duplicate_of", t.duplicate_of);
+            t.scored_by          = j.value("scored_by", t.scored_by);
+        } catch (const json::exception&) {
+            log::warn("tint", "skipping line " + std::to_string(lineno) + " of " + file.string() +
+                                  " (a value has the wrong type)");
             continue;
         }
-        r.file    = j.value("file", std::string());
-        r.status  = j.value("status", std::string("new"));
-        r.support = j.value("support", 0);
-        r.seed    = j.value("seed", std::uint64_t{0});
-        r.width   = j.value("width", 0);
-        r.height  = j.value("height", 0);
+        if (upd) {
+            out[it->second] = t;
+            continue;
+        }
+        r = t;
         index[r.id] = out.size();
         out.push_back(r);
     }

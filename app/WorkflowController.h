@@ -1,0 +1,78 @@
+#pragma once
+// Wires the workflow panes (inversion, synthetic gallery, distillation) and the Export menu to
+// engine jobs. Engine events arrive on the engine thread and are handed to the panes through
+// queued calls, so the GUI thread never waits on the engine.
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+#include "JobTypes.h"
+
+class EngineClient;
+class MainWindow;
+class ProjectController;
+namespace tint {
+class TintEngine;
+enum class EmbeddingFormat;
+}
+
+class WorkflowController : public QObject {
+    Q_OBJECT
+public:
+    WorkflowController(EngineClient* engine, ProjectController* project, MainWindow* window, QObject* parent = nullptr);
+    ~WorkflowController() override;
+
+    /// The teacher used: the project's folder, or the built-in ImageNet MobileNetV2.
+    QString teacherDir() const;
+    /// Where the built-in models are (installed share/ or the source tree); empty when missing.
+    static QString shippedModel(const QString& name);
+
+    // Entry points of the panes and menus (also used by tests, without dialogs).
+    void invert(int classIndex, bool restart);
+    void generate(int classIndex, int perClass, bool useTint);
+    void score();
+    void startDistillation(const QString& resumeRun = QString());
+    void showConfusionCell(const QString& runId, int trueClass, int predictedClass);
+    void exportOnnx(const QString& runId, const QString& file);
+    void exportTokens(const QString& folder, int format);  ///< tint::EmbeddingFormat as int
+    void exportDataset(const QString& folder, bool includeUndecided);
+    void exportModelCard(const QString& runId, const QString& file);
+
+    /// Re-reads what the project has on disk: samples, inversion states, runs.
+    void reload();
+    void refreshInversionStatus();
+    void refreshRuns();
+
+Q_SIGNALS:
+    /// An export ended: `ok` false with the reason in `message`.
+    void exportFinished(const QString& kind, bool ok, const QString& message);
+    void samplesLoaded();
+    void scoringFinished(int scored);
+    void distillationFinished(const QString& runId, bool ok);
+    void inversionFinished(bool ok);
+    void generationFinished(int written);
+
+private:
+    void projectOpened();
+    void saveSettings();
+    void updateGeneratorInfo();
+    void updateExportActions();
+    void chooseOnnx();
+    void chooseTokens();
+    void chooseDataset();
+    void chooseModelCard();
+    void jobEnded(JobId id, bool ok);
+    EngineClient* m_engine;
+    ProjectController* m_project;
+    MainWindow* m_window;
+    std::shared_ptr<tint::TintEngine> m_tint;
+    JobId m_inversionJob = 0;
+    JobId m_distillJob   = 0;
+    JobId m_generateJob  = 0;
+    QHash<JobId, QString> m_exportJobs;  ///< export jobs and their kind
+    bool m_haveTokens    = false;
+    bool m_haveStudent   = false;
+    bool m_tintReady     = false;
+};

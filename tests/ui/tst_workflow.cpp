@@ -1,0 +1,294 @@
+// The whole workflow driven through the GUI, offscreen, on the tiny fixture models: import ->
+// invert -> synthesise -> curate by keyboard (with undo) -> distil one epoch -> export ONNX (OpenCV
+// loads it), tokens, curated dataset and model card. Asserts on the models and on the files;
+// every wait is on a signal.
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDialog>
+#include <QFile>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <opencv2/dnn.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "Application.h"
+#include "EngineClient.h"
+#include "MainWindow.h"
+#include "ProjectController.h"
+#include "WorkflowController.h"
+#include "gallery/GalleryFilterModel.h"
+#include "gallery/SampleModel.h"
+#include "panes/DistillPane.h"
+#include "panes/InversionPane.h"
+#include "panes/SyntheticPane.h"
+#include "tint/Tint.h"
+#include "tint/Workflow.h"
+#include "widgets/PlotWidget.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+const QString kPhotos = QStringLiteral(TINT_SOURCE_RESOURCES "/demo/flowers");
+const int kLong       = 600000;
+
+/// Statuses as the project has them on disk.
+std::map<std::string, std::string> statusesOnDisk(const tint::Project& p) {
+    std::map<std::string, std::string> out;
+    for (const auto& s : tint::list_samples(p.root(), p.data())) out[s.record.file] = s.record.status;
+    return out;
+}
+}  // namespace
+
+class TestWorkflow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        qApp->setProperty("tint_no_dialogs", true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void wholeFlow() {
+        // A folder per class with three photos each (the rest of the demo photos validate).
+        const QString source = m_dir.filePath(QStringLiteral("photos"));
+        for (const char* cls : {"daisy", "roses"}) {
+            QDir().mkpath(source + QLatin1Char('/') + QLatin1String(cls));
+            auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + QLatin1String(cls)).toStdString());
+            QVERIFY(files.size() >= 6);
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(QFile::copy(QString::fromStdString(files[std::size_t(i)]),
+                                    source + QLatin1Char('/') + QLatin1String(cls) + QLatin1Char('/') +
+                                        QFileInfo(QString::fromStdString(files[std::size_t(i)])).fileName()));
+        }
+
+        Application app;
+        MainWindow* w              = app.window();
+        ProjectController* project = app.project();
+        WorkflowController* flow   = app.workflow();
+        w->show();
+        QSignalSpy idle(&app, &Application::idle);
+        QString error;
+        QVERIFY2(project->create(m_dir.filePath(QStringLiteral("Flow.tintproj")), QStringLiteral("Flow"), &error),
+                 qPrintable(error));
+
+        // Import: two classes from the folder tree.
+        app.importClassFolders(source);
+        QTRY_COMPARE_WITH_TIMEOUT(project->classCount(), 2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(project->classAt(0)->supports.size() == 3 && project->classAt(1)->supports.size() == 3, 60000);
+
+        // Models: the tiny Stable Diffusion pipeline and the tiny DINOv2 teacher.
+        tint::ModelSettings models;
+        models.generator_dir = TINT_TEST_DATA "/sd/tiny-sd15";
+        models.teacher_dir   = TINT_TEST_DATA "/teachers/dinov2-tiny";
+        QVERIFY(project->setModels(models, &error));
+
+        // Invert both classes with small settings (the algorithm is size-independent).
+        InversionPane* inv = w->inversionPane();
+        QVERIFY(inv->runButton()->isEnabled());
+        tint::TintSettings ts = inv->settings();
+        ts.resolution      = 32;
+        ts.steps           = 4;
+        ts.ti_steps        = 12;
+        ts.nti_inner_steps = 2;
+        ts.checkpoint_every = 5;
+        inv->setSettings(ts);
+        QSignalSpy inverted(flow, &WorkflowController::inversionFinished);
+        inv->runAllButton()->click();
+        QVERIFY(inv->stopButton()->isEnabled());
+        QVERIFY(inverted.wait(kLong));
+        QCOMPARE(inverted.takeFirst().at(0).toBool(), true);
+        // Live views were fed: the loss curve, the neighbours and each support's reconstruction.
+        QVERIFY(inv->lossPlot()->pointCount(0) >= 12);
+        QCOMPARE(inv->neighbours()->count(), 5);
+        QCOMPARE(inv->reconstructions()->rowCount(), 3);
+        QVERIFY(!inv->reconstructions()->item(0, 3)->text().isEmpty());
+        QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("done"));
+        QCOMPARE(inv->classTable()->item(1, 2)->text(), QStringLiteral("done"));
+        QVERIFY(w->exportAction(1)->isEnabled());  // tokens can be exported now
+
+        // Synthesise two images per class with TINT; they appear in the gallery, then get scored.
+        SyntheticPane* syn  = w->syntheticPane();
+        SampleModel* model  = syn->model();
+        QAbstractItemModelTester t1(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(syn->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy made(flow, &WorkflowController::generationFinished);
+        QSignalSpy scored(flow, &WorkflowController::scoringFinished);
+        flow->generate(-1, 2, true);
+        QVERIFY(made.wait(kLong));
+        QCOMPARE(made.takeFirst().at(0).toInt(), 4);
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(model->data(model->index(0), SampleModel::GeneratorRole).toString(), QStringLiteral("tint"));
+        QVERIFY(scored.wait(kLong));
+        QCOMPARE(scored.takeFirst().at(0).toInt(), 4);
+        for (int r = 0; r < 4; ++r) {
+            QVERIFY(model->data(model->index(r), SampleModel::TeacherClassRole).toInt() >= 0);
+            const double c = model->data(model->index(r), SampleModel::ConfidenceRole).toDouble();
+            QVERIFY(c > 0.0 && c <= 1.0);
+        }
+        // Plus four augmentations, so the gallery mixes both generators.
+        flow->generate(-1, 2, false);
+        QVERIFY(made.wait(kLong));
+        QCOMPARE(model->rowCount(), 8);
+        QVERIFY(scored.wait(kLong));
+
+        // Curate by keyboard: oldest first, A accepts and moves on, R rejects, Space toggles.
+        w->tabs()->setCurrentWidget(syn);
+        syn->proxy()->setOrder(GalleryFilterModel::Order::Oldest);
+        GalleryView* view = syn->view();
+        view->setFocus();
+        view->setCurrentIndex(syn->proxy()->index(0, 0));
+        QTest::keyClick(view, Qt::Key_A);
+        QCOMPARE(view->currentIndex().row(), 1);
+        QTest::keyClick(view, Qt::Key_R);
+        QTest::keyClick(view, Qt::Key_Down);  // row 3 in icon mode may be right of 2: use the model order
+        view->setCurrentIndex(syn->proxy()->index(2, 0));
+        QTest::keyClick(view, Qt::Key_Space);  // new -> accepted
+        auto status = [&](int proxyRow) { return syn->proxy()->index(proxyRow, 0).data(SampleModel::StatusRole).toString(); };
+        QCOMPARE(status(0), QStringLiteral("accepted"));
+        QCOMPARE(status(1), QStringLiteral("rejected"));
+        QCOMPARE(status(2), QStringLiteral("accepted"));
+        QCOMPARE(syn->undoStack()->count(), 3);
+        tint::Project onDisk = tint::Project::open(project->rootPath().toStdString());
+        auto disk            = statusesOnDisk(onDisk);
+        const std::string f0 = syn->proxy()->index(0, 0).data(SampleModel::FilePathRole).toString().toStdString();
+        const std::string f1 = syn->proxy()->index(1, 0).data(SampleModel::FilePathRole).toString().toStdString();
+        auto rel             = [&](const std::string& abs) { return fs::relative(abs, onDisk.root()).generic_string(); };
+        QCOMPARE(QString::fromStdString(disk[rel(f0)]), QStringLiteral("accepted"));
+        QCOMPARE(QString::fromStdString(disk[rel(f1)]), QStringLiteral("rejected"));
+        // Ctrl+Z undoes the toggle (saved at once too); Ctrl+Shift+Z redoes it.
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(status(2), QStringLiteral("new"));
+        QCOMPARE(QString::fromStdString(statusesOnDisk(onDisk)[rel(syn->proxy()->index(2, 0).data(SampleModel::FilePathRole)
+                                                                        .toString()
+                                                                        .toStdString())]),
+                 QStringLiteral("new"));
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(status(2), QStringLiteral("accepted"));
+        // Bulk: reject everything the teacher is less than 101 % sure of, then undo it in one step.
+        const int before = model->statusCounts().value(QStringLiteral("rejected"));
+        QVERIFY(syn->rejectBelowConfidence(1.01) > 0);
+        QCOMPARE(model->statusCounts().value(QStringLiteral("rejected")), 8);
+        syn->undoStack()->undo();
+        QCOMPARE(model->statusCounts().value(QStringLiteral("rejected")), before);
+        // Filter by status.
+        syn->proxy()->setStatusFilter(QStringLiteral("accepted"));
+        QCOMPARE(syn->proxy()->rowCount(), 2);
+        syn->proxy()->setStatusFilter(QString());
+
+        // Distil one epoch, validated on the demo photos that are not supports.
+        DistillPane* dis = w->distillPane();
+        QAbstractItemModelTester t3(dis->runsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t4(dis->confusionModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tint::DistillSpec spec = dis->spec();
+        spec.epochs            = 1;
+        spec.input_size        = 32;
+        spec.batch_size        = 8;
+        spec.student           = "conv4";
+        spec.validation_dir    = source.toStdString() + "-validation";
+        for (const char* cls : {"daisy", "roses"}) {  // three other photos per class
+            QDir().mkpath(QString::fromStdString(spec.validation_dir) + QLatin1Char('/') + QLatin1String(cls));
+            auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + QLatin1String(cls)).toStdString());
+            for (int i = 3; i < 6; ++i)
+                QVERIFY(QFile::copy(QString::fromStdString(files[std::size_t(i)]),
+                                    QString::fromStdString(spec.validation_dir) + QLatin1Char('/') + QLatin1String(cls) +
+                                        QStringLiteral("/%1.jpg").arg(i)));
+        }
+        dis->setSpec(spec);
+        QSignalSpy trained(flow, &WorkflowController::distillationFinished);
+        QVERIFY(dis->startButton()->isEnabled());
+        dis->startButton()->click();
+        QVERIFY(!dis->startButton()->isEnabled());
+        QVERIFY(trained.wait(kLong));
+        QVERIFY2(trained.first().at(1).toBool(), qPrintable(w->statusBar()->currentMessage()));
+        const QString runId = trained.first().at(0).toString();
+        QVERIFY(runId.startsWith(QStringLiteral("run-")));
+        QVERIFY(dis->lossPlot()->pointCount(0) >= 1);
+        QCOMPARE(dis->runsModel()->rowCount(), 1);
+        QCOMPARE(dis->selectedRun(), runId);
+        long long counted = 0;
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 2; ++c) counted += dis->confusionModel()->item(r, c)->text().toLongLong();
+        QCOMPARE(counted, 6LL);
+        // The settings were saved with the project.
+        QVERIFY(QString::fromStdString(tint::Project::open(project->rootPath().toStdString()).data().distill_settings)
+                    .contains(QStringLiteral("\"epochs\":1")));
+        // Clicking a confusion cell shows its images.
+        int cellRow = 0, cellCol = 0;
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 2; ++c)
+                if (dis->confusionModel()->item(r, c)->text().toInt() > 0) cellRow = r, cellCol = c;
+        const int inCell = dis->confusionModel()->item(cellRow, cellCol)->text().toInt();
+        flow->showConfusionCell(runId, cellRow, cellCol);
+        QTRY_VERIFY_WITH_TIMEOUT(dis->cellDialog() && dis->cellDialog()->isVisible(), 60000);
+        QCOMPARE(dis->cellDialog()->findChild<QListWidget*>()->count(), inCell);
+
+        // Export menu: the student to ONNX (self-checked), OpenCV loads it and classifies.
+        QVERIFY(w->exportAction(0)->isEnabled());
+        QSignalSpy exported(flow, &WorkflowController::exportFinished);
+        const QString onnx = m_dir.filePath(QStringLiteral("student.onnx"));
+        flow->exportOnnx(runId, onnx);
+        QVERIFY(exported.wait(kLong));
+        QCOMPARE(exported.first().at(0).toString(), QStringLiteral("onnx"));
+        QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
+        QVERIFY(exported.first().at(2).toString().contains(QStringLiteral("Self-check passed")));
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(onnx.toStdString());
+        QVERIFY(!net.empty());
+        cv::Mat image(32, 32, CV_8UC3, cv::Scalar(120, 80, 40));
+        net.setInput(cv::dnn::blobFromImage(image, 1.0 / 255.0));
+        cv::Mat out = net.forward();
+        QCOMPARE(out.total(), size_t(2));
+        exported.clear();
+
+        // Tokens, the curated dataset and the model card.
+        const QString tokens = m_dir.filePath(QStringLiteral("tokens"));
+        QDir().mkpath(tokens);
+        flow->exportTokens(tokens, 0);
+        QVERIFY(exported.wait(kLong));
+        QVERIFY(exported.first().at(1).toBool());
+        QCOMPARE(QDir(tokens).entryList(QDir::Files).size(), 2);
+        exported.clear();
+        const QString dataset = m_dir.filePath(QStringLiteral("dataset"));
+        flow->exportDataset(dataset, false);
+        QVERIFY(exported.wait(kLong));
+        QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
+        QCOMPARE(QDir(dataset).entryList(QDir::Dirs | QDir::NoDotAndDotDot), (QStringList{QStringLiteral("daisy"), QStringLiteral("roses")}));
+        const int exportedFiles = int(QDir(dataset + QStringLiteral("/daisy")).entryList(QDir::Files).size() +
+                                      QDir(dataset + QStringLiteral("/roses")).entryList(QDir::Files).size());
+        QCOMPARE(exportedFiles, 6 + 2);  // supports + the two accepted images
+        exported.clear();
+        const QString card = m_dir.filePath(QStringLiteral("card.md"));
+        flow->exportModelCard(runId, card);
+        QCOMPARE(exported.count(), 1);
+        QVERIFY(exported.first().at(1).toBool());
+        QFile cardFile(card);
+        QVERIFY(cardFile.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(cardFile.readAll());
+        QVERIFY(text.contains(QStringLiteral("## Accuracy")));
+        QVERIFY(text.contains(QStringLiteral("95 % interval")));
+
+        // An export into a folder that exists and is not empty is refused; nothing is changed.
+        exported.clear();
+        flow->exportDataset(dataset, false);
+        QVERIFY(exported.wait(kLong));
+        QCOMPARE(exported.first().at(1).toBool(), false);
+        QVERIFY(exported.first().at(2).toString().contains(QStringLiteral("not empty")));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestWorkflow)
+#include "tst_workflow.moc"
