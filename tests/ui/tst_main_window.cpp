@@ -29,6 +29,7 @@
 #include "panes/DistillPane.h"
 #include "panes/InversionPane.h"
 #include "panes/SupportPane.h"
+#include "gallery/SampleModel.h"
 #include "panes/SyntheticPane.h"
 #include "widgets/LogView.h"
 #include "widgets/PlotWidget.h"

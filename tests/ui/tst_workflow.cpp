@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QFile>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -284,6 +285,64 @@ private Q_SLOTS:
         QVERIFY(exported.wait(kLong));
         QCOMPARE(exported.first().at(1).toBool(), false);
         QVERIFY(exported.first().at(2).toString().contains(QStringLiteral("not empty")));
+    }
+
+    // The bundled demo without any diffusion model: the app says so, offers the augmentation
+    // generator, and the flow still ends with an exported student (built-in teacher).
+    void demoWithoutDiffusionModel() {
+        std::error_code ec;
+        fs::remove_all(Application::demoProjectDir().toStdString(), ec);
+        Application app;
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{QString(), true, QString()});
+        QVERIFY(opened.wait(120000));
+        MainWindow* w            = app.window();
+        WorkflowController* flow = app.workflow();
+        QVERIFY(app.project()->project()->data().models.generator_dir.empty());
+        QVERIFY(!w->inversionPane()->runButton()->isEnabled());
+        SyntheticPane* syn = w->syntheticPane();
+        bool saysSo = false;
+        for (QLabel* l : syn->findChildren<QLabel*>())
+            saysSo = saysSo || l->text().contains(QStringLiteral("No diffusion model is configured"));
+        QVERIFY(saysSo);
+        QVERIFY(!flow->teacherDir().isEmpty());  // the built-in MobileNetV2
+
+        QSignalSpy made(flow, &WorkflowController::generationFinished);
+        QSignalSpy scored(flow, &WorkflowController::scoringFinished);
+        syn->generateButton()->click();  // the pane's choice: augmentation, 20 per class, all classes
+        QVERIFY(made.wait(kLong));
+        QCOMPARE(made.first().at(0).toInt(), 100);
+        QCOMPARE(syn->model()->rowCount(), 100);
+        QCOMPARE(syn->model()->data(syn->model()->index(0), SampleModel::GeneratorRole).toString(), QStringLiteral("augment"));
+        QVERIFY(scored.wait(kLong));
+        QCOMPARE(scored.first().at(0).toInt(), 100);
+        // The teacher agrees with the intended class on most augmentations of the supports.
+        int agree = 0;
+        for (int r = 0; r < 100; ++r)
+            agree += syn->model()->data(syn->model()->index(r), SampleModel::TeacherClassRole).toInt() ==
+                     syn->model()->data(syn->model()->index(r), SampleModel::ClassRole).toInt();
+        QVERIFY2(agree >= 60, qPrintable(QString::number(agree)));
+
+        DistillPane* dis       = w->distillPane();
+        tint::DistillSpec spec = dis->spec();
+        QVERIFY(QFileInfo(QString::fromStdString(spec.validation_dir)).isDir());  // the demo photos validate
+        spec.epochs     = 1;
+        spec.input_size = 32;
+        dis->setSpec(spec);
+        QSignalSpy trained(flow, &WorkflowController::distillationFinished);
+        dis->startButton()->click();
+        QVERIFY(trained.wait(kLong));
+        QVERIFY2(trained.first().at(1).toBool(), qPrintable(w->statusBar()->currentMessage()));
+        long long counted = 0;
+        for (int r = 0; r < 5; ++r)
+            for (int c = 0; c < 5; ++c) counted += dis->confusionModel()->item(r, c)->text().toLongLong();
+        QCOMPARE(counted, 35LL);  // 12 photos per class, 5 of them supports
+        QSignalSpy exported(flow, &WorkflowController::exportFinished);
+        const QString onnx = m_dir.filePath(QStringLiteral("demo.onnx"));
+        flow->exportOnnx(trained.first().at(0).toString(), onnx);
+        QVERIFY(exported.wait(kLong));
+        QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
+        QVERIFY(!cv::dnn::readNetFromONNX(onnx.toStdString()).empty());
     }
 
 private:
