@@ -4,83 +4,83 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../app/Application.cpp" line="76"/>
+        <location filename="../app/Application.cpp" line="79"/>
         <source>Cancelled.</source>
         <translation>Avbrutet.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="78"/>
+        <location filename="../app/Application.cpp" line="81"/>
         <source>Failed.</source>
         <translation>Misslyckades.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="79"/>
+        <location filename="../app/Application.cpp" line="82"/>
         <source>The job failed</source>
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="90"/>
+        <location filename="../app/Application.cpp" line="93"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="142"/>
+        <location filename="../app/Application.cpp" line="149"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="151"/>
+        <location filename="../app/Application.cpp" line="158"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="151"/>
+        <location filename="../app/Application.cpp" line="158"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="160"/>
+        <location filename="../app/Application.cpp" line="167"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="182"/>
+        <location filename="../app/Application.cpp" line="193"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="213"/>
+        <location filename="../app/Application.cpp" line="224"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="221"/>
-        <location filename="../app/Application.cpp" line="294"/>
+        <location filename="../app/Application.cpp" line="232"/>
+        <location filename="../app/Application.cpp" line="305"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="229"/>
+        <location filename="../app/Application.cpp" line="240"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="233"/>
+        <location filename="../app/Application.cpp" line="244"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="234"/>
+        <location filename="../app/Application.cpp" line="245"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="243"/>
+        <location filename="../app/Application.cpp" line="254"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="257"/>
+        <location filename="../app/Application.cpp" line="268"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="262"/>
+        <location filename="../app/Application.cpp" line="273"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -96,12 +96,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="265"/>
+        <location filename="../app/Application.cpp" line="276"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="266"/>
+        <location filename="../app/Application.cpp" line="277"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -128,242 +128,539 @@
 <context>
     <name>DistillPane</name>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="26"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="39"/>
         <source>ResNet-12 (few-shot standard)</source>
         <translation>ResNet-12 (standard för few-shot)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="27"/>
-        <source>Conv-4 (smallest)</source>
-        <translation>Conv-4 (minst)</translation>
+        <location filename="../ui/panes/DistillPane.cpp" line="38"/>
+        <source>Conv-4 (smallest, fastest)</source>
+        <translation>Conv-4 (minst, snabbast)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="28"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="40"/>
         <source>ResNet-18</source>
         <translation>ResNet-18</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="29"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
         <source>MobileNetV2</source>
         <translation>MobileNetV2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="46"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="49"/>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="51"/>
+        <source>Logistic regression</source>
+        <translation>Logistisk regression</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="52"/>
+        <source>Cosine prototypes</source>
+        <translation>Cosinusprototyper</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <source>Heavy augmentations of the supports made for the run, per class.</source>
+        <translation>Kraftiga augmenteringar av stödbilderna som skapas för körningen, per klass.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
+        <source>Synthetic images that are not rejected</source>
+        <translation>Syntetiska bilder som inte har avvisats</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="71"/>
+        <source>optional: a folder with one sub-folder per class</source>
+        <translation>valfritt: en mapp med en undermapp per klass</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="72"/>
+        <source>Browse…</source>
+        <translation>Bläddra…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="81"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="47"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
+        <source>Width multiplier:</source>
+        <translation>Breddmultiplikator:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
+        <source>Input size:</source>
+        <translation>Indatastorlek:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="84"/>
+        <source>Teacher head:</source>
+        <translation>Lärarhuvud:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="85"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="48"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
+        <source>Batch size:</source>
+        <translation>Batchstorlek:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="49"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="88"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="50"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="89"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="51"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
+        <source>Augmentations per class:</source>
+        <translation>Augmenteringar per klass:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
+        <source>Training data:</source>
+        <translation>Träningsdata:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="92"/>
+        <source>Validation folder:</source>
+        <translation>Valideringsmapp:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="93"/>
+        <source>Seed:</source>
+        <translation>Slumpfrö:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="52"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
+        <source>Resume selected run</source>
+        <translation>Återuppta markerad körning</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="59"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
+        <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
+        <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="66"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="66"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="66"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="67"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="70"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="73"/>
-        <source>Confusion matrix (rows: true class)</source>
-        <translation>Förväxlingsmatris (rader: sann klass)</translation>
+        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
+        <source>Confusion matrix (rows: true class; click a cell for its images)</source>
+        <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <source>Epochs</source>
+        <translation>Epoker</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <source>Teacher</source>
+        <translation>Lärare</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
+        <source>Validation folder (one sub-folder per class)</source>
+        <translation>Valideringsmapp (en undermapp per klass)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="251"/>
+        <source>Training needs at least two classes with support images.</source>
+        <translation>Träningen behöver minst två klasser med stödbilder.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="253"/>
+        <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
+        <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/DistillPane.cpp" line="323"/>
+        <source>%n image(s) of %1 predicted as %2</source>
+        <translation>
+            <numerusform>%n bild av %1 klassad som %2</numerusform>
+            <numerusform>%n bilder av %1 klassade som %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="346"/>
+        <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
+        <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="350"/>
+        <source>Epoch %1: loss %2 (no validation folder)</source>
+        <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
-        <source>Started</source>
-        <translation>Startad</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="81"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
-        <source>Training needs curated images and a teacher; the trainer is not available in this version yet.</source>
-        <translation>Träningen behöver granskade bilder och en lärarmodell; tränaren finns inte i den här versionen ännu.</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="124"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="249"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
 </context>
 <context>
+    <name>GalleryDelegate</name>
+    <message>
+        <location filename="../ui/gallery/GalleryDelegate.cpp" line="53"/>
+        <location filename="../ui/gallery/GalleryDelegate.cpp" line="59"/>
+        <source>dup</source>
+        <translation>dubb</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/GalleryDelegate.cpp" line="75"/>
+        <source>%1 %2 %</source>
+        <translation>%1 %2 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/GalleryDelegate.cpp" line="79"/>
+        <source>not scored</source>
+        <translation>ej bedömd</translation>
+    </message>
+</context>
+<context>
     <name>InversionPane</name>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="21"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="27"/>
+        <source>not started</source>
+        <translation>inte startad</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="28"/>
+        <source>partly done</source>
+        <translation>delvis klar</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="29"/>
+        <source>done</source>
+        <translation>klar</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="30"/>
+        <source>out of date</source>
+        <translation>inaktuell</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="48"/>
         <source>&amp;Run inversion</source>
         <translation>&amp;Kör inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="22"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="49"/>
+        <source>Textual inversion of the class, then null-text inversion of each support image. An interrupted run resumes where it stopped.</source>
+        <translation>Textuell inversion av klassen, sedan nolltextinversion av varje stödbild. En avbruten körning fortsätter där den stoppades.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="51"/>
+        <source>Run &amp;all classes</source>
+        <translation>Kör a&amp;lla klasser</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="52"/>
+        <source>Start over</source>
+        <translation>Börja om</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="53"/>
+        <source>Discard what is stored for the class and invert it again.</source>
+        <translation>Kasta det som har sparats för klassen och invertera den på nytt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="54"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="24"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="55"/>
+        <source>Stops at the next checkpoint; Run resumes from there.</source>
+        <translation>Stoppar vid nästa kontrollpunkt; Kör inversion fortsätter därifrån.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="57"/>
         <source>Models…</source>
         <translation>Modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="28"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="61"/>
         <source>Class:</source>
         <translation>Klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="35"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <source>Class</source>
+        <translation>Klass</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <source>Textual inversion</source>
+        <translation>Textuell inversion</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <source>Null-text inversion</source>
+        <translation>Nolltextinversion</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="80"/>
+        <source>Optimisation steps of the class token (the reference uses 5000).</source>
+        <translation>Optimeringssteg för klassens token (referensimplementationen använder 5000).</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="84"/>
+        <source>model&apos;s own</source>
+        <translation>modellens egen</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="85"/>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="86"/>
+        <source>Stop early when the loss no longer falls</source>
+        <translation>Stoppa tidigt när förlusten inte längre minskar</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="89"/>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="91"/>
+        <source>Token steps:</source>
+        <translation>Tokensteg:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="92"/>
+        <source>Working size:</source>
+        <translation>Arbetsstorlek:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="94"/>
+        <source>Seed:</source>
+        <translation>Slumpfrö:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
         <source>Textual inversion loss</source>
         <translation>Förlust för textuell inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="35"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="35"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
         <source>loss (MSE on noise)</source>
         <translation>förlust (MSE på bruset)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="36"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="37"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="39"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="105"/>
         <source>Learned token: nearest words</source>
         <translation>Inlärd token: närmaste ord</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="44"/>
-        <source>Null-text inversion: reconstruction of each support image</source>
-        <translation>Nolltextinversion: rekonstruktion av varje stödbild</translation>
+        <location filename="../ui/panes/InversionPane.cpp" line="110"/>
+        <source>Null-text inversion of each support image</source>
+        <translation>Nolltextinversion av varje stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="47"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <source>DDIM PSNR (dB)</source>
+        <translation>PSNR med enbart DDIM (dB)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <source>Progress</source>
+        <translation>Förlopp</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/InversionPane.cpp" line="201"/>
+        <source>%n step(s)</source>
+        <translation>
+            <numerusform>%n steg</numerusform>
+            <numerusform>%n steg</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/InversionPane.cpp" line="204"/>
+        <source>%n timestep(s)</source>
+        <translation>
+            <numerusform>%n tidssteg</numerusform>
+            <numerusform>%n tidssteg</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="209"/>
+        <source>Out of date: %1</source>
+        <translation>Inaktuell: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="222"/>
+        <source>No Stable Diffusion model is configured. Inversion needs a diffusers folder (Stable Diffusion 1.5 or 2.1-base); choose it under Models…. Without one, the augmentation generator makes the training images (step 3).</source>
+        <translation>Ingen Stable Diffusion-modell är vald. Inversionen behöver en diffusers-mapp (Stable Diffusion 1.5 eller 2.1-base); välj den under Modeller…. Utan en sådan skapar augmenteringsgeneratorn träningsbilderna (steg 3).</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/InversionPane.cpp" line="228"/>
+        <source>%1 of %n class(es) inverted.</source>
+        <translation>
+            <numerusform>%1 av %n klass inverterad.</numerusform>
+            <numerusform>%1 av %n klasser inverterade.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="264"/>
+        <source>Textual inversion: step %1 of %2, loss %3</source>
+        <translation>Textuell inversion: steg %1 av %2, förlust %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="272"/>
+        <source>Cosine similarity of the learned token to vocabulary words, at step %1</source>
+        <translation>Cosinuslikhet mellan den inlärda token och ord i vokabulären, vid steg %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="296"/>
+        <source>%1/%2 · loss %3</source>
+        <translation>%1/%2 · förlust %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="299"/>
+        <source>Null-text inversion: timestep %1 of %2</source>
+        <translation>Nolltextinversion: tidssteg %1 av %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
         <source>Support image</source>
         <translation>Stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="47"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
         <source>Reconstruction</source>
         <translation>Rekonstruktion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="47"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
+        <source>Plain DDIM</source>
+        <translation>Enbart DDIM</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
         <source>PSNR (dB)</source>
         <translation>PSNR (dB)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="47"/>
-        <source>Plain DDIM inversion PSNR (dB)</source>
-        <translation>PSNR med enbart DDIM-inversion (dB)</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="88"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="185"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="220"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="90"/>
-        <source>No Stable Diffusion model is configured. Inversion needs a diffusers folder (Stable Diffusion 1.5 or 2.1-base); choose it under Models…. Without one, the augmentation generator makes the training images.</source>
-        <translation>Ingen Stable Diffusion-modell är vald. Inversionen behöver en diffusers-mapp (Stable Diffusion 1.5 eller 2.1-base); välj den under Modeller…. Utan en sådan skapar augmenteringsgeneratorn träningsbilderna.</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="94"/>
-        <source>Generator: %1. The inversion engine is not available in this version yet.</source>
-        <translation>Generator: %1. Inversionsmotorn finns inte i den här versionen ännu.</translation>
     </message>
 </context>
 <context>
@@ -422,226 +719,236 @@
         <translation>Logg</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="74"/>
+        <location filename="../ui/MainWindow.cpp" line="76"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="75"/>
+        <location filename="../ui/MainWindow.cpp" line="77"/>
         <source>&amp;New Project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="76"/>
+        <location filename="../ui/MainWindow.cpp" line="78"/>
         <source>&amp;Open Project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="77"/>
+        <location filename="../ui/MainWindow.cpp" line="79"/>
         <source>Open &amp;Recent</source>
-        <translation>Öppna &amp;senaste</translation>
+        <translation>Öppna senas&amp;te</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="78"/>
+        <location filename="../ui/MainWindow.cpp" line="80"/>
         <source>Open the &amp;Demo Project</source>
         <translation>Öppna &amp;demoprojektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="79"/>
+        <location filename="../ui/MainWindow.cpp" line="81"/>
         <source>&amp;Save</source>
         <translation>&amp;Spara</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="82"/>
+        <location filename="../ui/MainWindow.cpp" line="84"/>
         <source>Saved. Every change is also saved as it is made.</source>
         <translation>Sparat. Varje ändring sparas också direkt när den görs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="84"/>
+        <location filename="../ui/MainWindow.cpp" line="86"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="88"/>
+        <location filename="../ui/MainWindow.cpp" line="90"/>
         <source>&amp;Import Images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="88"/>
+        <location filename="../ui/MainWindow.cpp" line="90"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="89"/>
+        <location filename="../ui/MainWindow.cpp" line="91"/>
         <source>Import &amp;Folder per Class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="90"/>
+        <location filename="../ui/MainWindow.cpp" line="92"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportera</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="92"/>
-        <source>Available once a student has been trained.</source>
-        <translation>Tillgängligt när en elevmodell har tränats.</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="93"/>
+        <location filename="../ui/MainWindow.cpp" line="94"/>
         <source>Student to &amp;ONNX…</source>
         <translation>Elevmodell till &amp;ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="93"/>
+        <location filename="../ui/MainWindow.cpp" line="95"/>
         <source>&amp;Tokens as Embeddings…</source>
         <translation>&amp;Token som inbäddningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="94"/>
+        <location filename="../ui/MainWindow.cpp" line="96"/>
         <source>&amp;Curated Dataset as Folder per Class…</source>
         <translation>&amp;Granskad datamängd som mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="94"/>
+        <location filename="../ui/MainWindow.cpp" line="97"/>
         <source>Model &amp;Card…</source>
         <translation>Modell&amp;kort…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="102"/>
+        <location filename="../ui/MainWindow.cpp" line="101"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="104"/>
+        <location filename="../ui/MainWindow.cpp" line="103"/>
         <source>&amp;Settings</source>
         <translation>&amp;Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="105"/>
+        <location filename="../ui/MainWindow.cpp" line="104"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="107"/>
+        <location filename="../ui/MainWindow.cpp" line="106"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="108"/>
+        <location filename="../ui/MainWindow.cpp" line="107"/>
         <source>&amp;Models: What to Download…</source>
         <translation>&amp;Modeller: vad som ska laddas ner…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="109"/>
+        <location filename="../ui/MainWindow.cpp" line="108"/>
         <source>&amp;About TINT Workbench</source>
         <translation>&amp;Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="120"/>
+        <location filename="../ui/MainWindow.cpp" line="119"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="121"/>
+        <location filename="../ui/MainWindow.cpp" line="120"/>
         <source>Stop the running job now. Hold for more choices.</source>
         <translation>Stoppa det pågående jobbet nu. Håll in för fler val.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124"/>
+        <location filename="../ui/MainWindow.cpp" line="123"/>
         <source>Cancel now</source>
         <translation>Avbryt nu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="125"/>
+        <location filename="../ui/MainWindow.cpp" line="124"/>
         <source>Stop after the current item</source>
         <translation>Stoppa efter aktuellt objekt</translation>
     </message>
     <message>
+        <location filename="../ui/MainWindow.cpp" line="136"/>
+        <source>Available once a student has been trained (step 4).</source>
+        <translation>Tillgängligt när en elevmodell har tränats (steg 4).</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="137"/>
+        <source>Available once a class has a finished textual inversion (step 2).</source>
+        <translation>Tillgängligt när en klass har en avslutad textuell inversion (steg 2).</translation>
+    </message>
+    <message>
         <location filename="../ui/MainWindow.cpp" line="138"/>
+        <source>Available once a project is open.</source>
+        <translation>Tillgängligt när ett projekt är öppet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="150"/>
         <source>%1 — TINT Workbench</source>
         <translation>%1 — TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="140"/>
+        <location filename="../ui/MainWindow.cpp" line="152"/>
         <source>TINT Workbench</source>
         <translation>TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>New project</source>
         <translation>Nytt projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>TINT projects (*.tintproj)</source>
         <translation>TINT-projekt (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="159"/>
+        <location filename="../ui/MainWindow.cpp" line="171"/>
         <source>Open a project folder (*.tintproj)</source>
         <translation>Öppna en projektmapp (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
-        <location filename="../ui/MainWindow.cpp" line="172"/>
-        <location filename="../ui/MainWindow.cpp" line="178"/>
+        <location filename="../ui/MainWindow.cpp" line="176"/>
+        <location filename="../ui/MainWindow.cpp" line="184"/>
+        <location filename="../ui/MainWindow.cpp" line="190"/>
         <source>No project</source>
         <translation>Inget projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
-        <location filename="../ui/MainWindow.cpp" line="172"/>
-        <location filename="../ui/MainWindow.cpp" line="178"/>
+        <location filename="../ui/MainWindow.cpp" line="176"/>
+        <location filename="../ui/MainWindow.cpp" line="184"/>
+        <location filename="../ui/MainWindow.cpp" line="190"/>
         <source>Open or create a project first.</source>
         <translation>Öppna eller skapa ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="166"/>
+        <location filename="../ui/MainWindow.cpp" line="178"/>
         <source>Import images</source>
         <translation>Importera bilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167"/>
+        <location filename="../ui/MainWindow.cpp" line="179"/>
         <source>Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)</source>
         <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <location filename="../ui/MainWindow.cpp" line="185"/>
         <source>Folder with one sub-folder per class</source>
         <translation>Mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="190"/>
+        <location filename="../ui/MainWindow.cpp" line="202"/>
         <source>New class</source>
         <translation>Ny klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="191"/>
+        <location filename="../ui/MainWindow.cpp" line="203"/>
         <source>The images need a class. Name of the new class:</source>
         <translation>Bilderna behöver en klass. Namn på den nya klassen:</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195"/>
+        <location filename="../ui/MainWindow.cpp" line="207"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="218"/>
+        <location filename="../ui/MainWindow.cpp" line="230"/>
         <source>A job is running</source>
         <translation>Ett jobb pågår</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="219"/>
+        <location filename="../ui/MainWindow.cpp" line="231"/>
         <source>A job is still running. Cancel it and quit? Finished work is kept.</source>
         <translation>Ett jobb pågår fortfarande. Avbryta det och avsluta? Färdigt arbete sparas.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247"/>
+        <location filename="../ui/MainWindow.cpp" line="259"/>
         <source>about %1 left</source>
         <translation>ungefär %1 kvar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="262"/>
+        <location filename="../ui/MainWindow.cpp" line="274"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n till i kö</numerusform>
@@ -649,17 +956,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="280"/>
+        <location filename="../ui/MainWindow.cpp" line="292"/>
         <source>About TINT Workbench</source>
         <translation>Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="281"/>
+        <location filename="../ui/MainWindow.cpp" line="293"/>
         <source>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Turns a handful of labelled photos into a tiny, fast image classifier: Stable Diffusion is inverted on your images (textual and null-text inversion, the TINT method of Landolsi and Kahl), new training images are synthesised, and a large teacher is distilled into a small student.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Compute threads: %7&lt;/p&gt;&lt;p&gt;Demo photos: TensorFlow flowers, CC BY 2.0 (see ATTRIBUTION.txt in the demo project).&lt;/p&gt;</source>
         <translation>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Gör en handfull märkta foton till en liten, snabb bildklassificerare: Stable Diffusion inverteras på dina bilder (textuell inversion och nolltextinversion, TINT-metoden av Landolsi och Kahl), nya träningsbilder syntetiseras och en stor lärarmodell destilleras till en liten elevmodell.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Beräkningstrådar: %7&lt;/p&gt;&lt;p&gt;Demofoton: TensorFlow flowers, CC BY 2.0 (se ATTRIBUTION.txt i demoprojektet).&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="290"/>
+        <location filename="../ui/MainWindow.cpp" line="302"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n enhet</numerusform>
@@ -667,19 +974,19 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="290"/>
+        <location filename="../ui/MainWindow.cpp" line="302"/>
         <source>not available</source>
         <translation>inte tillgänglig</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296"/>
+        <location filename="../ui/MainWindow.cpp" line="308"/>
         <source>Models</source>
         <translation>Modeller</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="299"/>
-        <source>&lt;h3&gt;Which models TINT Workbench uses&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), downloaded once from the Hugging Face Hub, for example with &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Without it the workbench makes training images by heavy augmentation of your support photos.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Teacher&lt;/b&gt;: a Hugging Face vision model folder (config.json + model.safetensors) such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Vilka modeller TINT Workbench använder&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (valfri): en Stable Diffusion 1.5- eller 2.1-base-mapp i diffusers-format (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; vikter i safetensors), nedladdad en gång från Hugging Face Hub, till exempel med &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Utan den skapar programmet träningsbilder genom kraftig augmentering av dina stödbilder.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Lärare&lt;/b&gt;: en mapp med en Hugging Face-bildmodell (config.json + model.safetensors), till exempel DINOv2 (facebook/dinov2-small, -base, -large) eller CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;Välj mapparna under Inställningar › Inställningar. Programmet laddar inte ner något självt.&lt;/p&gt;</translation>
+        <location filename="../ui/MainWindow.cpp" line="311"/>
+        <source>&lt;h3&gt;Which models TINT Workbench uses&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), downloaded once from the Hugging Face Hub, for example with &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Without it the workbench makes training images by heavy augmentation of your support photos.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Teacher&lt;/b&gt;: built in is an ImageNet-trained MobileNetV2, used when no teacher folder is chosen. Stronger teachers are Hugging Face vision model folders (config.json + model.safetensors) such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Works without any download&lt;/b&gt;: import photos, make training images with the augmentation generator, curate them, distil a student with the built-in teacher and export it to ONNX.&lt;/p&gt;&lt;p&gt;Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Vilka modeller TINT Workbench använder&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (valfri): en Stable Diffusion 1.5- eller 2.1-base-mapp i diffusers-format (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; vikter i safetensors), nedladdad en gång från Hugging Face Hub, till exempel med &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Utan den skapar programmet träningsbilder genom kraftig augmentering av dina stödbilder.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Lärare&lt;/b&gt;: den inbyggda är en ImageNet-tränad MobileNetV2, som används när ingen lärarmapp har valts. Starkare lärare är mappar med Hugging Face-bildmodeller (config.json + model.safetensors), till exempel DINOv2 (facebook/dinov2-small, -base, -large) eller CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fungerar utan nedladdning&lt;/b&gt;: importera foton, skapa träningsbilder med augmenteringsgeneratorn, granska dem, destillera en elevmodell med den inbyggda läraren och exportera den till ONNX.&lt;/p&gt;&lt;p&gt;Välj mapparna under Inställningar › Inställningar. Programmet laddar inte ner något självt.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -703,6 +1010,36 @@
         <location filename="../ui/SettingsDialog.cpp" line="21"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
+    </message>
+</context>
+<context>
+    <name>SampleModel</name>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <source>%1 — %2
+status: %3</source>
+        <translation>%1 — %2
+status: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="41"/>
+        <source>teacher: %1 (%2 %)</source>
+        <translation>lärare: %1 (%2 %)</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="42"/>
+        <source>novelty: %1</source>
+        <translation>nyhetsgrad: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="43"/>
+        <source>near-duplicate of %1</source>
+        <translation>nära dubblett av %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="115"/>
+        <source>No project is open.</source>
+        <translation>Inget projekt är öppet.</translation>
     </message>
 </context>
 <context>
@@ -811,7 +1148,7 @@
 <context>
     <name>SupportImageModel</name>
     <message>
-        <location filename="../ui/models/SupportImageModel.cpp" line="76"/>
+        <location filename="../ui/models/SupportImageModel.cpp" line="84"/>
         <source>%1
 %2 x %3 pixels
 imported from %4</source>
@@ -937,98 +1274,491 @@ importerad från %4</translation>
 <context>
     <name>SyntheticPane</name>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="16"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="79"/>
+        <source> per class</source>
+        <translation> per klass</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="81"/>
+        <source>TINT (Stable Diffusion)</source>
+        <translation>TINT (Stable Diffusion)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="82"/>
+        <source>Augmentation of the supports</source>
+        <translation>Augmentering av stödbilderna</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="83"/>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generera</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="84"/>
+        <source>Score with &amp;teacher</source>
+        <translation>Bedöm med &amp;läraren</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="85"/>
+        <source>The teacher labels every image: top-1 class, confidence, novelty and near-duplicates.</source>
+        <translation>Läraren märker varje bild: top-1-klass, säkerhet, nyhetsgrad och nära dubbletter.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="89"/>
+        <source>Make</source>
+        <translation>Skapa</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="91"/>
+        <source>for</source>
+        <translation>för</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="93"/>
+        <source>with</source>
+        <translation>med</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="102"/>
         <source>All</source>
         <translation>Alla</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="16"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="103"/>
         <source>Undecided</source>
         <translation>Obestämda</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="16"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="104"/>
         <source>Accepted</source>
         <translation>Godkända</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="16"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="105"/>
         <source>Rejected</source>
         <translation>Avvisade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="18"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="107"/>
         <source>Newest first</source>
         <translation>Nyaste först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="18"/>
-        <source>Teacher confidence</source>
-        <translation>Lärarens säkerhet</translation>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="108"/>
+        <source>Oldest first</source>
+        <translation>Äldsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="18"/>
-        <source>Novelty</source>
-        <translation>Nyhet</translation>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="109"/>
+        <source>Teacher confidence, lowest first</source>
+        <translation>Lärarens säkerhet, lägsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="20"/>
-        <source>Class:</source>
-        <translation>Klass:</translation>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="110"/>
+        <source>Teacher confidence, highest first</source>
+        <translation>Lärarens säkerhet, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="22"/>
-        <source>Status:</source>
-        <translation>Status:</translation>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="111"/>
+        <source>Novelty, highest first</source>
+        <translation>Nyhetsgrad, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="24"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="112"/>
+        <source>Near-duplicates only</source>
+        <translation>Endast nära dubbletter</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="114"/>
+        <source>Show:</source>
+        <translation>Visa:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="136"/>
+        <source>&amp;Accept selected</source>
+        <translation>G&amp;odkänn markerade</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="137"/>
+        <source>&amp;Reject selected</source>
+        <translation>A&amp;vvisa markerade</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="142"/>
+        <source>Reject below teacher confidence</source>
+        <translation>Avvisa under lärarens säkerhet</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="143"/>
+        <source>Reject near-duplicates</source>
+        <translation>Avvisa nära dubbletter</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="144"/>
+        <source>Undo</source>
+        <translation>Ångra</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="145"/>
+        <source>Redo</source>
+        <translation>Gör om</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="161"/>
+        <source>Keys: arrows move, A accepts, R rejects, Space toggles, Ctrl+Z undoes, Ctrl+Shift+Z redoes. Every decision is saved at once.</source>
+        <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="252"/>
+        <source>Open a project first.</source>
+        <translation>Öppna ett projekt först.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="256"/>
+        <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
+        <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SyntheticPane.cpp" line="260"/>
+        <source>%n image(s) shown</source>
+        <translation>
+            <numerusform>%n bild visas</numerusform>
+            <numerusform>%n bilder visas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="261"/>
+        <source>%1 accepted, %2 rejected, %3 undecided</source>
+        <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="275"/>
+        <source>Cannot save the decision</source>
+        <translation>Kan inte spara beslutet</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SyntheticPane.cpp" line="302"/>
+        <source>reject %n image(s)</source>
+        <translation>
+            <numerusform>avvisa %n bild</numerusform>
+            <numerusform>avvisa %n bilder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SyntheticPane.cpp" line="303"/>
+        <source>accept %n image(s)</source>
+        <translation>
+            <numerusform>godkänn %n bild</numerusform>
+            <numerusform>godkänn %n bilder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SyntheticPane.cpp" line="324"/>
+        <source>reject %n image(s) below %1 % confidence</source>
+        <translation>
+            <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
+            <numerusform>avvisa %n bilder under %1 % säkerhet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SyntheticPane.cpp" line="337"/>
+        <source>reject %n near-duplicate(s)</source>
+        <translation>
+            <numerusform>avvisa %n nära dubblett</numerusform>
+            <numerusform>avvisa %n nära dubbletter</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="118"/>
         <source>Sort:</source>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="37"/>
-        <source>Keys: arrows move, A accepts, R rejects, Space toggles, Ctrl+Z undoes.</source>
-        <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar.</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="53"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="231"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>
+</context>
+<context>
+    <name>WorkflowController</name>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="57"/>
-        <source>No synthetic images yet. They appear here as they are generated.</source>
-        <translation>Inga syntetiska bilder ännu. De visas här när de skapas.</translation>
+        <location filename="../app/WorkflowController.cpp" line="148"/>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 av %3</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="149"/>
+        <source>about %1 min left</source>
+        <translation>ungefär %1 min kvar</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="174"/>
+        <source>Settings in the project file</source>
+        <translation>Inställningar i projektfilen</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="174"/>
+        <source>%1
+The defaults are used instead.</source>
+        <translation>%1
+Standardvärdena används i stället.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="185"/>
+        <source>Cannot save the project</source>
+        <translation>Kan inte spara projektet</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="198"/>
+        <source>Reading the synthetic images</source>
+        <translation>Läser de syntetiska bilderna</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="236"/>
+        <source>The Stable Diffusion folder cannot be used: %1</source>
+        <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="250"/>
+        <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
+        <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="254"/>
+        <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
+        <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <source>No Stable Diffusion model</source>
+        <translation>Ingen Stable Diffusion-modell</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <source>Choose a diffusers folder under Settings › Preferences first.</source>
+        <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="316"/>
+        <source>Start over</source>
+        <translation>Börja om</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="317"/>
+        <source>Discard the stored inversion of %1 and compute it again?</source>
+        <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="321"/>
+        <source>Inverting %1</source>
+        <translation>Inverterar %1</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="322"/>
+        <source>Inverting all classes</source>
+        <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="58"/>
-        <source>%n image(s)</source>
+        <location filename="../app/WorkflowController.cpp" line="346"/>
+        <source>%n new image(s).</source>
         <translation>
-            <numerusform>%n bild</numerusform>
-            <numerusform>%n bilder</numerusform>
+            <numerusform>%n ny bild.</numerusform>
+            <numerusform>%n nya bilder.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="368"/>
+        <source>Generating images with TINT</source>
+        <translation>Genererar bilder med TINT</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="377"/>
+        <source>Generating images by augmentation</source>
+        <translation>Genererar bilder genom augmentering</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="391"/>
+        <location filename="../app/WorkflowController.cpp" line="422"/>
+        <source>No teacher</source>
+        <translation>Ingen lärare</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="391"/>
+        <location filename="../app/WorkflowController.cpp" line="422"/>
+        <source>Choose a teacher folder under Settings › Preferences.</source>
+        <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="396"/>
+        <source>Scoring images with the teacher</source>
+        <translation>Bedömer bilder med läraren</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="435"/>
+        <source>Training the student</source>
+        <translation>Tränar elevmodellen</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="452"/>
+        <source>%1 predicted as %2</source>
+        <translation>%1 klassad som %2</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="455"/>
+        <source>Finding the images of the cell</source>
+        <translation>Söker fram cellens bilder</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="485"/>
+        <source>Export the student of %1 to ONNX</source>
+        <translation>Exportera elevmodellen från %1 till ONNX</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="486"/>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX-modeller (*.onnx)</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="498"/>
+        <source>Exporting to ONNX</source>
+        <translation>Exporterar till ONNX</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/WorkflowController.cpp" line="502"/>
+        <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
+        <translation>
+            <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
+            <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bilder, största skillnad %3.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="509"/>
+        <source>Student exported</source>
+        <translation>Elevmodellen exporterad</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="516"/>
+        <source>Folder for the learned tokens</source>
+        <translation>Mapp för de inlärda token</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <source>Embedding format</source>
+        <translation>Inbäddningsformat</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <source>Diffusers (learned_embeds.safetensors)</source>
+        <translation>Diffusers (learned_embeds.safetensors)</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <source>Stable Diffusion web UI</source>
+        <translation>Stable Diffusion web UI</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <source>Exporting tokens</source>
+        <translation>Exporterar token</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/WorkflowController.cpp" line="546"/>
+        <source>Wrote %n token file(s):</source>
+        <translation>
+            <numerusform>Sparade %n tokenfil:</numerusform>
+            <numerusform>Sparade %n tokenfiler:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="547"/>
+        <source>Not exported:</source>
+        <translation>Inte exporterade:</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="549"/>
+        <source>Tokens exported</source>
+        <translation>Token exporterade</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="556"/>
+        <source>New folder for the curated dataset</source>
+        <translation>Ny mapp för den granskade datamängden</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <source>Curated dataset</source>
+        <translation>Granskad datamängd</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <source>Include the undecided images as well as the accepted ones?</source>
+        <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="570"/>
+        <source>Exporting the curated dataset</source>
+        <translation>Exporterar den granskade datamängden</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <source>Wrote %1 images (%2 supports, %3 synthetic) to %4, one folder per class.</source>
+        <translation>Sparade %1 bilder (%2 stödbilder, %3 syntetiska) i %4, en mapp per klass.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="580"/>
+        <source>Dataset exported</source>
+        <translation>Datamängden exporterad</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="589"/>
+        <source>Model card of %1</source>
+        <translation>Modellkort för %1</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="591"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="602"/>
+        <source>Cannot write the model card</source>
+        <translation>Kan inte skriva modellkortet</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="604"/>
+        <source>Wrote the model card %1.</source>
+        <translation>Sparade modellkortet %1.</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="32"/>
+        <location filename="../app/main.cpp" line="34"/>
         <source>Turns a few labelled photos into a tiny, fast image classifier.</source>
         <translation>Gör några märkta foton till en liten, snabb bildklassificerare.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="35"/>
+        <location filename="../app/main.cpp" line="37"/>
         <source>Open the bundled demo project.</source>
         <translation>Öppna det medföljande demoprojektet.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="37"/>
+        <location filename="../app/main.cpp" line="39"/>
         <source>Render every pane to PNG files in &lt;dir&gt;, then quit.</source>
         <translation>Rita varje flik till PNG-filer i &lt;dir&gt; och avsluta sedan.</translation>
     </message>
     <message>
         <location filename="../app/main.cpp" line="42"/>
+        <source>With --screenshots: first run the workflow on the project (with &lt;generator&gt; also inversion and TINT sampling; &apos;none&apos; without).</source>
+        <translation>Med --screenshots: kör först arbetsflödet på projektet (med &lt;generator&gt; även inversion och TINT-sampling; &apos;none&apos; utan).</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="49"/>
         <source>A project folder (*.tintproj) to open.</source>
         <translation>En projektmapp (*.tintproj) att öppna.</translation>
     </message>
