@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QItemSelectionModel>
 #include <QTimer>
 
 #include <filesystem>
@@ -20,7 +21,11 @@
 #include "ProjectController.h"
 #include "SettingsDialog.h"
 #include "models/SupportImageModel.h"
+#include "gallery/GalleryFilterModel.h"
+#include "panes/DistillPane.h"
+#include "panes/InversionPane.h"
 #include "panes/SupportPane.h"
+#include "panes/SyntheticPane.h"
 #include "tint/Error.h"
 #include "tint/Image.h"
 #include "tint/Log.h"
@@ -97,6 +102,7 @@ void Application::wire() {
 
 void Application::start(const StartOptions& options) {
     m_screenshotDir = options.screenshotDir;
+    m_options       = options;
     m_window->setRecentProjects(m_settings.recentProjects());
     m_window->show();
     QString last = m_settings.lastProject();
@@ -111,7 +117,10 @@ void Application::start(const StartOptions& options) {
         auto conn = std::make_shared<QMetaObject::Connection>();
         *conn     = connect(this, &Application::idle, this, [this, conn] {
             disconnect(*conn);
-            QTimer::singleShot(200, this, &Application::renderScreenshots);
+            if (m_options.screenshotFlow)
+                runScreenshotFlow();
+            else
+                QTimer::singleShot(200, this, &Application::renderScreenshots);
         });
         if (m_engine->currentJob() == 0 && m_engine->pendingCount() == 0) Q_EMIT idle();
     }
@@ -295,6 +304,59 @@ void Application::showPreferences() {
         QString error;
         if (!m_project->setModels(m, &error)) m_window->showError(tr("Cannot save the project"), error);
     }
+}
+
+void Application::runScreenshotFlow() {
+    // A scripted session for the screenshots: every step starts when the previous one has finished.
+    MainWindow* w            = m_window.get();
+    WorkflowController* flow = m_workflow;
+    auto once = [this](auto* sender, auto signal, auto then) {
+        auto conn = std::make_shared<QMetaObject::Connection>();
+        *conn     = connect(sender, signal, this, [conn, then](auto&&...) {
+            disconnect(*conn);
+            then();
+        });
+    };
+    auto train = [this, w, flow, once] {
+        // Curate a little by hand: accept the first images, reject two.
+        SyntheticPane* syn = w->syntheticPane();
+        syn->proxy()->setOrder(GalleryFilterModel::Order::Oldest);
+        auto pick = [syn](int from, int to) {
+            QItemSelection sel(syn->proxy()->index(from, 0), syn->proxy()->index(to, 0));
+            syn->view()->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
+        };
+        pick(0, 5);
+        syn->applyToSelection(QStringLiteral("accepted"));
+        pick(6, 7);
+        syn->applyToSelection(QStringLiteral("rejected"));
+        syn->proxy()->setOrder(GalleryFilterModel::Order::Newest);
+        tint::DistillSpec spec = w->distillPane()->spec();
+        spec.epochs            = 12;
+        w->distillPane()->setSpec(spec);
+        once(flow, &WorkflowController::distillationFinished,
+             [this] { QTimer::singleShot(500, this, &Application::renderScreenshots); });
+        flow->startDistillation();
+    };
+    auto augment = [flow, once, train] {
+        once(flow, &WorkflowController::scoringFinished, train);
+        flow->generate(-1, 16, false);
+    };
+    if (m_options.screenshotGenerator.isEmpty()) return augment();
+    tint::ModelSettings models = m_project->project()->data().models;
+    models.generator_dir       = m_options.screenshotGenerator.toStdString();
+    QString error;
+    m_project->setModels(models, &error);
+    tint::TintSettings ts = w->inversionPane()->settings();
+    ts.resolution         = 32;  // the tiny fixture pipeline: small and quick
+    ts.steps              = 6;
+    ts.ti_steps           = 100;
+    ts.nti_inner_steps    = 3;
+    w->inversionPane()->setSettings(ts);
+    once(flow, &WorkflowController::inversionFinished, [flow, once, augment] {
+        once(flow, &WorkflowController::scoringFinished, augment);
+        flow->generate(0, 6, true);
+    });
+    flow->invert(0, false);
 }
 
 void Application::renderScreenshots() {

@@ -17,6 +17,8 @@ struct StartOptions {
     QString project;         ///< open this project
     bool demo = false;       ///< open (creating if needed) the demo project
     QString screenshotDir;   ///< render every pane there, then quit
+    bool screenshotFlow = false;   ///< first run the workflow (augment, score, curate, train)
+    QString screenshotGenerator;   ///< with it also invert the first class and sample with TINT
 };
 
 class Application : public QObject {
@@ -51,6 +53,7 @@ private:
     void projectOpened();
     void showPreferences();
     void renderScreenshots();
+    void runScreenshotFlow();
     void reportImportFailures(const QStringList& lines, int imported);
     Settings m_settings;
     EngineClient* m_engine;
@@ -58,5 +61,6 @@ private:
     WorkflowController* m_workflow = nullptr;
     std::unique_ptr<MainWindow> m_window;
     QString m_screenshotDir;
+    StartOptions m_options;
     int m_logCallback = 0;
 };

@@ -515,12 +515,11 @@ void WorkflowController::exportOnnx(const QString& runId, const QString& file) {
 void WorkflowController::chooseTokens() {
     QString dir = QFileDialog::getExistingDirectory(m_window, tr("Folder for the learned tokens"));
     if (dir.isEmpty()) return;
-    bool ok        = false;
-    QString format = QInputDialog::getItem(m_window, tr("Embedding format"), tr("Format:"),
-                                           {tr("Diffusers (learned_embeds.safetensors)"), tr("Stable Diffusion web UI")}, 0,
-                                           false, &ok);
+    bool ok                 = false;
+    const QStringList items = {tr("Diffusers (learned_embeds.safetensors)"), tr("Stable Diffusion web UI")};
+    const QString format    = QInputDialog::getItem(m_window, tr("Embedding format"), tr("Format:"), items, 0, false, &ok);
     if (!ok) return;
-    exportTokens(dir, format.startsWith(QStringLiteral("Diffusers")) || format.contains(QStringLiteral("diffusers"), Qt::CaseInsensitive) ? 0 : 1);
+    exportTokens(dir, int(items.indexOf(format)) == 1 ? int(tint::EmbeddingFormat::WebUI) : int(tint::EmbeddingFormat::Diffusers));
 }
 
 void WorkflowController::exportTokens(const QString& folder, int format) {
@@ -571,11 +570,9 @@ void WorkflowController::exportDataset(const QString& folder, bool includeUndeci
         auto rep = tint::export_curated_dataset(root, data, folder.toStdString(), includeUndecided, &ctx);
         return std::function<void()>([self, rep] {
             if (!self) return;
-            const QString msg = tr("Wrote %1 images (%2 supports, %3 synthetic) to %4, one folder per class.")
-                                    .arg(rep.images)
-                                    .arg(rep.supports)
-                                    .arg(rep.synthetic)
-                                    .arg(qs(rep.folder));
+            const QString msg = tr("Wrote %n image(s) to %1, one folder per class", nullptr, rep.images).arg(qs(rep.folder)) +
+                                QStringLiteral(" (") + tr("supports: %1, synthetic: %2").arg(rep.supports).arg(rep.synthetic) +
+                                QStringLiteral(").");
             Q_EMIT self->exportFinished(QStringLiteral("dataset"), true, msg);
             if (!noDialogs()) QMessageBox::information(self->m_window, tr("Dataset exported"), msg);
         });

@@ -38,8 +38,13 @@ int main(int argc, char** argv) {
     QCommandLineOption shots(QStringLiteral("screenshots"),
                              QApplication::translate("main", "Render every pane to PNG files in <dir>, then quit."),
                              QStringLiteral("dir"));
+    QCommandLineOption flow(QStringLiteral("screenshot-flow"),
+                            QApplication::translate("main", "With --screenshots: first run the workflow on the project "
+                                                            "(with <generator> also inversion and TINT sampling; 'none' without)."),
+                            QStringLiteral("generator"));
     parser.addOption(demo);
     parser.addOption(shots);
+    parser.addOption(flow);
     parser.addPositionalArgument(QStringLiteral("project"),
                                  QApplication::translate("main", "A project folder (*.tintproj) to open."));
     parser.process(app);
@@ -48,6 +53,8 @@ int main(int argc, char** argv) {
     StartOptions options;
     options.demo          = parser.isSet(demo);
     options.screenshotDir = parser.value(shots);
+    options.screenshotFlow = parser.isSet(flow);
+    if (parser.value(flow) != QLatin1String("none")) options.screenshotGenerator = parser.value(flow);
     if (!parser.positionalArguments().isEmpty()) options.project = parser.positionalArguments().constFirst();
 
     Application workbench;

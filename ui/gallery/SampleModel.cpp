@@ -35,8 +35,8 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case ClassNameRole: return className(s.class_index);
     case Qt::ToolTipRole: {
-        QString tip = tr("%1 — %2\nstatus: %3").arg(className(s.class_index), QString::fromStdString(r.id),
-                                                    QString::fromStdString(r.status));
+        const QString status = r.status == "accepted" ? tr("accepted") : r.status == "rejected" ? tr("rejected") : tr("undecided");
+        QString tip          = tr("%1 — %2\nstatus: %3").arg(className(s.class_index), QString::fromStdString(r.id), status);
         if (r.teacher_class >= 0)
             tip += QLatin1Char('\n') + tr("teacher: %1 (%2 %)").arg(className(r.teacher_class)).arg(100.0 * r.teacher_confidence, 0, 'f', 1);
         if (r.novelty >= 0) tip += QLatin1Char('\n') + tr("novelty: %1").arg(r.novelty, 0, 'f', 3);

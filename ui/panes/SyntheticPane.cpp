@@ -258,7 +258,7 @@ void SyntheticPane::updateSummary() {
     }
     auto counts = m_model->statusCounts(m_proxy->classFilter());
     m_summary->setText(tr("%n image(s) shown", nullptr, m_proxy->rowCount()) + QStringLiteral(" · ") +
-                       tr("%1 accepted, %2 rejected, %3 undecided")
+                       tr("accepted: %1, rejected: %2, undecided: %3")
                            .arg(counts.value(QStringLiteral("accepted")))
                            .arg(counts.value(QStringLiteral("rejected")))
                            .arg(counts.value(QStringLiteral("new"))));
