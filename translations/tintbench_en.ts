@@ -177,11 +177,19 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="546"/>
+        <location filename="../app/WorkflowController.cpp" line="545"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
             <numerusform>Wrote %n token files:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/WorkflowController.cpp" line="573"/>
+        <source>Wrote %n image(s) to %1, one folder per class</source>
+        <translation>
+            <numerusform>Wrote %n image to %1, one folder per class</numerusform>
+            <numerusform>Wrote %n images to %1, one folder per class</numerusform>
         </translation>
     </message>
 </context>

@@ -1016,6 +1016,21 @@
     <name>SampleModel</name>
     <message>
         <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <source>accepted</source>
+        <translation>godkänd</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <source>rejected</source>
+        <translation>avvisad</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <source>undecided</source>
+        <translation>obestämd</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="39"/>
         <source>%1 — %2
 status: %3</source>
         <translation>%1 — %2
@@ -1428,7 +1443,7 @@ importerad från %4</translation>
     </message>
     <message>
         <location filename="../ui/panes/SyntheticPane.cpp" line="261"/>
-        <source>%1 accepted, %2 rejected, %3 undecided</source>
+        <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
@@ -1642,32 +1657,45 @@ Standardvärdena används i stället.</translation>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <location filename="../app/WorkflowController.cpp" line="520"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <location filename="../app/WorkflowController.cpp" line="520"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../app/WorkflowController.cpp" line="573"/>
+        <source>Wrote %n image(s) to %1, one folder per class</source>
+        <translation>
+            <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
+            <numerusform>Skrev %n bilder till %1, en mapp per klass</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <source>supports: %1, synthetic: %2</source>
+        <translation>stödbilder: %1, syntetiska: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="519"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <location filename="../app/WorkflowController.cpp" line="519"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="531"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="546"/>
+        <location filename="../app/WorkflowController.cpp" line="545"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1675,62 +1703,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="547"/>
+        <location filename="../app/WorkflowController.cpp" line="546"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="549"/>
+        <location filename="../app/WorkflowController.cpp" line="548"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="556"/>
+        <location filename="../app/WorkflowController.cpp" line="555"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <location filename="../app/WorkflowController.cpp" line="558"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <location filename="../app/WorkflowController.cpp" line="558"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="570"/>
+        <location filename="../app/WorkflowController.cpp" line="569"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="574"/>
-        <source>Wrote %1 images (%2 supports, %3 synthetic) to %4, one folder per class.</source>
-        <translation>Sparade %1 bilder (%2 stödbilder, %3 syntetiska) i %4, en mapp per klass.</translation>
-    </message>
-    <message>
-        <location filename="../app/WorkflowController.cpp" line="580"/>
+        <location filename="../app/WorkflowController.cpp" line="577"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="589"/>
+        <location filename="../app/WorkflowController.cpp" line="586"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="591"/>
+        <location filename="../app/WorkflowController.cpp" line="588"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="602"/>
+        <location filename="../app/WorkflowController.cpp" line="599"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="604"/>
+        <location filename="../app/WorkflowController.cpp" line="601"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>
