@@ -51,4 +51,19 @@ execute_process(COMMAND ${CLI} distill --project ${P} --run r1 --epochs 3 RESULT
 if(rc EQUAL 0 OR NOT err MATCHES "other settings")
     message(FATAL_ERROR "resuming a run with other settings was not refused: ${err}")
 endif()
+# The ImageNet-initialised MobileNetV2 student on the teacher's ImageNet logits, exported.
+run_cli(distill --project ${P} --run r2 --classic 2 --epochs 1 --input-size 32 --batch 8 --student mobilenetv2
+        --student-init imagenet --teacher-features logits --threads 2)
+expect_output("epoch 1: loss")
+file(READ ${P}/runs/r2/config.json r2cfg)
+if(NOT r2cfg MATCHES "\"student_init\": \"imagenet\"" OR NOT r2cfg MATCHES "\"teacher_features\": \"logits\"")
+    message(FATAL_ERROR "runs/r2/config.json does not record the initialisation and the teacher features:\n${r2cfg}")
+endif()
+run_cli(export --project ${P} --run r2 --out ${WORK}/student2.onnx)
+expect_output("OpenCV dnn matches LibTorch")
+execute_process(COMMAND ${CLI} distill --project ${P} --run r3 --student conv4 --student-init imagenet
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "only for the MobileNetV2")
+    message(FATAL_ERROR "ImageNet initialisation of a Conv-4 student was not refused: ${err}")
+endif()
 message(STATUS "cli distill flow: ok")
