@@ -22,6 +22,7 @@
 #include "SettingsDialog.h"
 #include "models/SupportImageModel.h"
 #include "gallery/GalleryFilterModel.h"
+#include "gallery/ThumbnailCache.h"
 #include "panes/DistillPane.h"
 #include "panes/InversionPane.h"
 #include "panes/SupportPane.h"
@@ -366,6 +367,10 @@ void Application::renderScreenshots() {
     for (int i = 0; i < tabs->count() && i < 4; ++i) {
         tabs->setCurrentIndex(i);
         QCoreApplication::processEvents();
+        if (tabs->widget(i) == m_window->syntheticPane()) {  // let the visible thumbnails arrive
+            m_window->syntheticPane()->thumbnails()->waitForDone();
+            QCoreApplication::processEvents();
+        }
         m_window->grab().save(m_screenshotDir + QStringLiteral("/%1.png").arg(QLatin1String(names[i])));
     }
     tabs->setCurrentIndex(0);

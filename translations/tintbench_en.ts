@@ -4,7 +4,7 @@
 <context>
     <name>Application</name>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="268"/>
+        <location filename="../app/Application.cpp" line="269"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Imported %n image.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="273"/>
+        <location filename="../app/Application.cpp" line="274"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n file could not be imported.</numerusform>

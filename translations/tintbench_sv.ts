@@ -4,83 +4,83 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../app/Application.cpp" line="79"/>
+        <location filename="../app/Application.cpp" line="80"/>
         <source>Cancelled.</source>
         <translation>Avbrutet.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="81"/>
+        <location filename="../app/Application.cpp" line="82"/>
         <source>Failed.</source>
         <translation>Misslyckades.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="82"/>
+        <location filename="../app/Application.cpp" line="83"/>
         <source>The job failed</source>
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="93"/>
+        <location filename="../app/Application.cpp" line="94"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="149"/>
+        <location filename="../app/Application.cpp" line="150"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="158"/>
+        <location filename="../app/Application.cpp" line="159"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="158"/>
+        <location filename="../app/Application.cpp" line="159"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="167"/>
+        <location filename="../app/Application.cpp" line="168"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="193"/>
+        <location filename="../app/Application.cpp" line="194"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="224"/>
+        <location filename="../app/Application.cpp" line="225"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="232"/>
-        <location filename="../app/Application.cpp" line="305"/>
+        <location filename="../app/Application.cpp" line="233"/>
+        <location filename="../app/Application.cpp" line="306"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="240"/>
+        <location filename="../app/Application.cpp" line="241"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="244"/>
+        <location filename="../app/Application.cpp" line="245"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="245"/>
+        <location filename="../app/Application.cpp" line="246"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="254"/>
+        <location filename="../app/Application.cpp" line="255"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="268"/>
+        <location filename="../app/Application.cpp" line="269"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="273"/>
+        <location filename="../app/Application.cpp" line="274"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -96,12 +96,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="276"/>
+        <location filename="../app/Application.cpp" line="277"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="277"/>
+        <location filename="../app/Application.cpp" line="278"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -279,11 +279,6 @@
     </message>
     <message>
         <location filename="../ui/panes/DistillPane.cpp" line="118"/>
-        <source>step</source>
-        <translation>steg</translation>
-    </message>
-    <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
@@ -298,6 +293,7 @@
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>epoch</source>
         <translation>epok</translation>
@@ -1007,7 +1003,7 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="21"/>
+        <location filename="../ui/SettingsDialog.cpp" line="23"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
@@ -1060,104 +1056,94 @@ status: %3</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="33"/>
+        <location filename="../ui/SettingsDialog.cpp" line="35"/>
         <source>Preferences</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="36"/>
+        <location filename="../ui/SettingsDialog.cpp" line="38"/>
         <source>one per core</source>
         <translation>en per kärna</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="39"/>
+        <location filename="../ui/SettingsDialog.cpp" line="41"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="40"/>
+        <location filename="../ui/SettingsDialog.cpp" line="42"/>
         <source>CUDA GPU</source>
         <translation>CUDA-GPU</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="43"/>
+        <location filename="../ui/SettingsDialog.cpp" line="45"/>
         <source>32-bit float (exact)</source>
         <translation>32-bitars flyttal (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="44"/>
+        <location filename="../ui/SettingsDialog.cpp" line="46"/>
         <source>16-bit float (GPU only)</source>
         <translation>16-bitars flyttal (endast GPU)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="45"/>
+        <location filename="../ui/SettingsDialog.cpp" line="47"/>
         <source>bfloat16 (GPU only)</source>
         <translation>bfloat16 (endast GPU)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="55"/>
+        <location filename="../ui/SettingsDialog.cpp" line="57"/>
         <source>Compute threads:</source>
         <translation>Beräkningstrådar:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="56"/>
+        <location filename="../ui/SettingsDialog.cpp" line="58"/>
         <source>Device:</source>
         <translation>Enhet:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="57"/>
+        <location filename="../ui/SettingsDialog.cpp" line="59"/>
         <source>Precision:</source>
         <translation>Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="58"/>
+        <location filename="../ui/SettingsDialog.cpp" line="60"/>
         <source>Stable Diffusion folder:</source>
         <translation>Stable Diffusion-mapp:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="58"/>
+        <location filename="../ui/SettingsDialog.cpp" line="60"/>
         <source>Choose a diffusers folder</source>
         <translation>Välj en diffusers-mapp</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="60"/>
+        <location filename="../ui/SettingsDialog.cpp" line="62"/>
         <source>Teacher folder:</source>
         <translation>Lärarmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="60"/>
+        <location filename="../ui/SettingsDialog.cpp" line="62"/>
         <source>Choose a teacher model folder</source>
         <translation>Välj en mapp med lärarmodell</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="77"/>
+        <location filename="../ui/SettingsDialog.cpp" line="78"/>
+        <source>Found: %1</source>
+        <translation>Hittade: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="80"/>
+        <source>Cannot be used: %1</source>
+        <translation>Kan inte användas: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="84"/>
         <source>None: the augmentation generator is used instead of Stable Diffusion.</source>
         <translation>Ingen: augmenteringsgeneratorn används i stället för Stable Diffusion.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="79"/>
-        <source>&lt;span style=&apos;color:#b00&apos;&gt;Not a diffusers folder: %1 has no model_index.json.&lt;/span&gt;</source>
-        <translation>&lt;span style=&apos;color:#b00&apos;&gt;Inte en diffusers-mapp: %1 saknar model_index.json.&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/SettingsDialog.cpp" line="82"/>
-        <source>Found model_index.json.</source>
-        <translation>Hittade model_index.json.</translation>
-    </message>
-    <message>
-        <location filename="../ui/SettingsDialog.cpp" line="85"/>
-        <source>None configured: distillation needs a teacher (see Help › Models).</source>
-        <translation>Ingen vald: destillationen behöver en lärare (se Hjälp › Modeller).</translation>
-    </message>
-    <message>
-        <location filename="../ui/SettingsDialog.cpp" line="88"/>
-        <source>&lt;span style=&apos;color:#b00&apos;&gt;Not a model folder: %1 has no config.json.&lt;/span&gt;</source>
-        <translation>&lt;span style=&apos;color:#b00&apos;&gt;Inte en modellmapp: %1 saknar config.json.&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/SettingsDialog.cpp" line="90"/>
-        <source>Found config.json.</source>
-        <translation>Hittade config.json.</translation>
+        <location filename="../ui/SettingsDialog.cpp" line="89"/>
+        <source>None: the built-in ImageNet MobileNetV2 is the teacher.</source>
+        <translation>Ingen: den inbyggda ImageNet-MobileNetV2 är läraren.</translation>
     </message>
 </context>
 <context>

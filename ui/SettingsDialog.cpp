@@ -13,6 +13,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "tint/Workflow.h"
+
 namespace {
 QWidget* withBrowse(QLineEdit* edit, QWidget* parent, const QString& caption) {
     auto* w      = new QWidget(parent);
@@ -72,22 +74,21 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings& s, bool cudaAvailable, Q
 }
 
 void SettingsDialog::validate() {
-    QString g = m_generator->text().trimmed();
+    auto show = [](QLabel* label, const tint::FolderCheck& c) {
+        label->setText(c.ok ? tr("Found: %1").arg(QString::fromStdString(c.text).toHtmlEscaped())
+                            : QStringLiteral("<span style='color:#b00'>%1</span>")
+                                  .arg(tr("Cannot be used: %1").arg(QString::fromStdString(c.text).toHtmlEscaped())));
+    };
+    const QString g = m_generator->text().trimmed();
     if (g.isEmpty())
         m_generatorStatus->setText(tr("None: the augmentation generator is used instead of Stable Diffusion."));
-    else if (!QFileInfo::exists(QDir(g).filePath(QStringLiteral("model_index.json"))))
-        m_generatorStatus->setText(tr("<span style='color:#b00'>Not a diffusers folder: %1 has no model_index.json.</span>")
-                                       .arg(g.toHtmlEscaped()));
     else
-        m_generatorStatus->setText(tr("Found model_index.json."));
-    QString t = m_teacher->text().trimmed();
+        show(m_generatorStatus, tint::check_generator_folder(g.toStdString()));
+    const QString t = m_teacher->text().trimmed();
     if (t.isEmpty())
-        m_teacherStatus->setText(tr("None configured: distillation needs a teacher (see Help › Models)."));
-    else if (!QFileInfo::exists(QDir(t).filePath(QStringLiteral("config.json"))))
-        m_teacherStatus->setText(
-            tr("<span style='color:#b00'>Not a model folder: %1 has no config.json.</span>").arg(t.toHtmlEscaped()));
+        m_teacherStatus->setText(tr("None: the built-in ImageNet MobileNetV2 is the teacher."));
     else
-        m_teacherStatus->setText(tr("Found config.json."));
+        show(m_teacherStatus, tint::check_teacher_folder(t.toStdString()));
 }
 
 WorkbenchSettings SettingsDialog::settings() const {

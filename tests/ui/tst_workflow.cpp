@@ -28,6 +28,7 @@
 #include "EngineClient.h"
 #include "MainWindow.h"
 #include "ProjectController.h"
+#include "SettingsDialog.h"
 #include "WorkflowController.h"
 #include "gallery/GalleryFilterModel.h"
 #include "gallery/SampleModel.h"
@@ -314,7 +315,10 @@ private Q_SLOTS:
         QCOMPARE(made.first().at(0).toInt(), 100);
         QCOMPARE(syn->model()->rowCount(), 100);
         QCOMPARE(syn->model()->data(syn->model()->index(0), SampleModel::GeneratorRole).toString(), QStringLiteral("augment"));
-        QVERIFY(scored.wait(kLong));
+        // Thumbnails are made off the GUI thread and arrive through dataChanged.
+        QTRY_VERIFY_WITH_TIMEOUT(!syn->model()->data(syn->model()->index(7), Qt::DecorationRole).value<QImage>().isNull(), 30000);
+        QVERIFY(syn->model()->data(syn->model()->index(7), Qt::DecorationRole).value<QImage>().width() <= 112);
+        QVERIFY(scored.count() > 0 || scored.wait(kLong));
         QCOMPARE(scored.first().at(0).toInt(), 100);
         // The teacher agrees with the intended class on most augmentations of the supports.
         int agree = 0;
@@ -343,6 +347,32 @@ private Q_SLOTS:
         QVERIFY(exported.wait(kLong));
         QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
         QVERIFY(!cv::dnn::readNetFromONNX(onnx.toStdString()).empty());
+    }
+
+    // Settings › Preferences says at once what a chosen folder is, or why it cannot be used.
+    void preferencesValidateFolders() {
+        auto labels = [](SettingsDialog& d) {
+            QStringList out;
+            for (QLabel* l : d.findChildren<QLabel*>()) out << l->text();
+            return out.join(QLatin1Char('\n'));
+        };
+        WorkbenchSettings good;
+        good.generatorDir = QStringLiteral(TINT_TEST_DATA "/sd/tiny-sd15");
+        good.teacherDir   = QStringLiteral(TINT_TEST_DATA "/teachers/dinov2-tiny");
+        SettingsDialog ok(good, false);
+        QString text = labels(ok);
+        QVERIFY2(text.contains(QStringLiteral("Found: StableDiffusionPipeline")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Found: DINOv2")), qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("Cannot be used")));
+        WorkbenchSettings swapped;
+        swapped.generatorDir = good.teacherDir;
+        swapped.teacherDir   = good.generatorDir;
+        SettingsDialog bad(swapped, false);
+        text = labels(bad);
+        QVERIFY2(text.contains(QStringLiteral("Cannot be used")) && text.contains(QStringLiteral("model_index.json")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("this is a Stable Diffusion folder")), qPrintable(text));
+        SettingsDialog none(WorkbenchSettings{}, false);
+        QVERIFY(labels(none).contains(QStringLiteral("built-in ImageNet MobileNetV2")));
     }
 
 private:

@@ -115,7 +115,7 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     settingsScroll->setWidgetResizable(true);
     settingsScroll->setFrameShape(QFrame::NoFrame);
 
-    m_loss = new PlotWidget(tr("Distillation loss"), tr("step"), tr("loss"), this);
+    m_loss = new PlotWidget(tr("Distillation loss"), tr("epoch"), tr("loss"), this);
     m_loss->addSeries(tr("training loss"), QColor(0x1f, 0x77, 0xb4));
     m_accuracy = new PlotWidget(tr("Accuracy per epoch"), tr("epoch"), tr("accuracy (%)"), this);
     m_accuracy->addSeries(tr("validation accuracy"), QColor(0x2c, 0xa0, 0x2c));

@@ -31,6 +31,18 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
 std::string find_shipped_model(const std::string& name, const std::string& executable_dir,
                                const std::string& source_resources_dir);
 
+/// What a model folder is, read from its configuration files only (quick enough to run as the user
+/// types): `ok` false with the problem in plain words, otherwise a one-line description.
+struct FolderCheck {
+    bool ok = false;
+    std::string text;
+};
+/// A diffusers Stable Diffusion folder: model_index.json, the five components, their configs and
+/// safetensors weights.
+FolderCheck check_generator_folder(const std::string& dir);
+/// A teacher folder: the built-in ImageNet MobileNetV2, DINOv2 or CLIP vision with safetensors weights.
+FolderCheck check_teacher_folder(const std::string& dir);
+
 // ----------------------------------------------------------------------------- synthetic images
 
 /// All synthetic images of the project, class by class in creation order.

@@ -17,6 +17,9 @@
 #include "distill/kd_trainer.h"
 #include "distill/soft_labels.h"
 #include "distill/teacher.h"
+#include "io/diffusers.h"
+#include "io/json_util.h"
+#include "nn/config.h"
 #include "nn/students.h"
 #include "runtime/seed.h"
 #include "tint/Error.h"
@@ -149,6 +152,61 @@ std::string find_shipped_model(const std::string& name, const std::string& execu
     for (const auto& c : candidates)
         if (fs::is_directory(c, ec)) return fs::weakly_canonical(c, ec).string();
     return {};
+}
+
+FolderCheck check_generator_folder(const std::string& dir) {
+    FolderCheck c;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return {false, "'" + dir + "' is not a folder"};
+    try {
+        const fs::path root(dir);
+        const auto index = io::read_json_file((root / "model_index.json").string());
+        if (!index.is_object()) return {false, "model_index.json is not a JSON object"};
+        for (const char* comp : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) io::component_dir(dir, comp);
+        const auto unet = nn::UNetConfig::from_json(io::read_json_file((root / "unet" / "config.json").string()),
+                                                    (root / "unet" / "config.json").string());
+        nn::VAEConfig::from_json(io::read_json_file((root / "vae" / "config.json").string()), (root / "vae" / "config.json").string());
+        nn::CLIPTextConfig::from_json(io::read_json_file((root / "text_encoder" / "config.json").string()),
+                                      (root / "text_encoder" / "config.json").string());
+        const auto sched = io::read_json_file((root / "scheduler" / "scheduler_config.json").string());
+        io::open_weights((root / "unet").string(), "diffusion_pytorch_model");
+        io::open_weights((root / "vae").string(), "diffusion_pytorch_model");
+        io::open_weights((root / "text_encoder").string(), "model");
+        const std::string prediction = sched.value("prediction_type", std::string("epsilon"));
+        c.ok   = true;
+        c.text = index.value("_class_name", std::string("pipeline")) + ": text width " +
+                 std::to_string(unet.cross_attention_dim) + ", " + std::to_string(unet.sample_size * 8) + " px, " +
+                 prediction + " prediction";
+    } catch (const std::exception& e) {
+        return {false, e.what()};
+    }
+    return c;
+}
+
+FolderCheck check_teacher_folder(const std::string& dir) {
+    std::error_code ec;
+    const fs::path root(dir);
+    if (!fs::is_directory(root, ec)) return {false, "'" + dir + "' is not a folder"};
+    if (fs::exists(root / distill::kImageNetMobileNetV2File, ec))
+        return {true, "the ImageNet MobileNetV2 (1280 features, 224 px)"};
+    if (fs::exists(root / "model_index.json", ec))
+        return {false, "this is a Stable Diffusion folder (model_index.json); a teacher is a DINOv2 or CLIP vision folder"};
+    try {
+        const auto cfg   = io::read_json_file((root / "config.json").string());
+        const auto type  = cfg.value("model_type", std::string());
+        std::string what;
+        if (type == "dinov2")
+            what = "DINOv2, hidden size " + std::to_string(cfg.value("hidden_size", 0));
+        else if (type == "clip_vision_model" || type == "clip")
+            what = "CLIP vision, projection " + std::to_string(cfg.value("projection_dim", 0));
+        else
+            return {false, "config.json has model_type '" + (type.empty() ? std::string("(none)") : type) +
+                               "'; a teacher is DINOv2 or CLIP vision (or the built-in MobileNetV2)"};
+        io::open_weights(dir, "model");
+        return {true, what};
+    } catch (const std::exception& e) {
+        return {false, e.what()};
+    }
 }
 
 // ----------------------------------------------------------------------------- synthetic images
