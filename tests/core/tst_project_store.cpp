@@ -10,6 +10,7 @@
 #include "tint/FileUtil.h"
 #include "tint/JobContext.h"
 #include "tint/Project.h"
+#include "tint/Workflow.h"
 
 namespace fs = std::filesystem;
 
@@ -37,6 +38,42 @@ private:
     }
 
 private Q_SLOTS:
+    // The inversion and distillation settings kept in project.json: every field round-trips, the
+    // optional distillation fields appear only when set (old runs' configs stay equal), wrong types
+    // are named, and the sections survive saving and opening the project.
+    void workflowSettingsRoundTrip() {
+        tint::TintSettings t;
+        t.ti_steps = 123, t.resolution = 320, t.ti_early_stop = true, t.steps = 7, t.guidance = 3.5, t.seed = 99;
+        t.prompt_template = "a picture of {}";
+        auto t2 = tint::tint_settings_from_json(tint::tint_settings_to_json(t), "t");
+        QCOMPARE(tint::tint_settings_to_json(t2), tint::tint_settings_to_json(t));
+        QCOMPARE(t2.ti_steps, 123);
+        QCOMPARE(t2.prompt_template, std::string("a picture of {}"));
+        tint::DistillSpec d;
+        QVERIFY(tint::distill_spec_to_json(d).find("student_init") == std::string::npos);
+        d.student = "mobilenetv2", d.student_init = "imagenet", d.teacher_features = "logits", d.epochs = 3;
+        d.validation_dir = "/data/val";
+        auto d2 = tint::distill_spec_from_json(tint::distill_spec_to_json(d), "d");
+        QCOMPARE(tint::distill_spec_to_json(d2), tint::distill_spec_to_json(d));
+        QCOMPARE(d2.student_init, std::string("imagenet"));
+        QCOMPARE(d2.teacher_features, std::string("logits"));
+        QCOMPARE(tint::distill_spec_from_json("", "d").epochs, tint::DistillSpec{}.epochs);
+        try {
+            tint::distill_spec_from_json("{\"epochs\": \"many\"}", "project.json: distill");
+            QFAIL("a string for epochs was accepted");
+        } catch (const tint::Error& e) {
+            QVERIFY(std::string(e.what()).find("'epochs'") != std::string::npos);
+        }
+        QVERIFY_THROWS_EXCEPTION(tint::Error, tint::tint_settings_from_json("{\"prompt_template\": \"no slot\"}", "t"));
+
+        QTemporaryDir dir;
+        auto p = tint::Project::create(dir.filePath(QStringLiteral("S.tintproj")).toStdString(), "S");
+        p.set_workflow_settings(tint::tint_settings_to_json(t), tint::distill_spec_to_json(d));
+        auto q = tint::Project::open(p.root());
+        QCOMPARE(tint::distill_spec_from_json(q.data().distill_settings, "d").student_init, std::string("imagenet"));
+        QCOMPARE(tint::tint_settings_from_json(q.data().tint_settings, "t").ti_steps, 123);
+    }
+
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void createMakesTheLayout() {

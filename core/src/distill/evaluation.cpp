@@ -1,6 +1,7 @@
 #include "distill/evaluation.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <filesystem>
@@ -241,6 +242,34 @@ Episode EpisodeSampler::sample(int n_way, int k_shot, int q_query, std::uint64_t
         }
     }
     return ep;
+}
+
+ValidationFiles validation_files(const ProjectData& project, const std::string& dir) {
+    auto lower = [](std::string t) {
+        for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return t;
+    };
+    ValidationFiles out;
+    std::error_code ec;
+    for (const auto& cf : scan_class_folders(dir)) {
+        std::int64_t label = -1;
+        for (std::size_t i = 0; i < project.classes.size(); ++i)
+            if (lower(project.classes[i].name) == lower(cf.class_name)) label = static_cast<std::int64_t>(i);
+        if (label < 0) {
+            out.ignored.push_back(cf.class_name);
+            continue;
+        }
+        for (const auto& f : cf.files) {
+            bool is_support = false;  // a support imported from this folder is not validation data
+            for (const auto& c : project.classes)
+                for (const auto& s : c.supports)
+                    if (!s.source.empty() && std::filesystem::equivalent(s.source, f, ec)) is_support = true;
+            if (is_support) continue;
+            out.files.push_back(f);
+            out.labels.push_back(label);
+        }
+    }
+    return out;
 }
 
 }  // namespace tint::distill

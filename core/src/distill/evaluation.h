@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "distill/augment.h"
+#include "tint/Project.h"
 
 namespace tint {
 class JobContext;
@@ -110,5 +111,17 @@ private:
     std::vector<std::string> classes_;
     std::vector<std::vector<std::string>> files_;
 };
+
+// ---- validation folders ----
+
+/// The images of a validation folder (one sub-folder per class, names matched case-insensitively
+/// with the project's classes), leaving out supports that were imported from it. Sub-folders that
+/// name no class are listed in `ignored`.
+struct ValidationFiles {
+    std::vector<std::string> files;
+    std::vector<std::int64_t> labels;
+    std::vector<std::string> ignored;
+};
+ValidationFiles validation_files(const ProjectData& project, const std::string& dir);
 
 }  // namespace tint::distill

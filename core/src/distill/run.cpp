@@ -26,6 +26,7 @@
 #include "tint/FileUtil.h"
 #include "tint/JobContext.h"
 #include "tint/Tint.h"
+#include "tint/Workflow.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -34,22 +35,7 @@ namespace tint {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-json spec_json(const DistillSpec& s) {
-    json j{{"teacher_dir", s.teacher_dir}, {"head", s.head}, {"student", s.student}, {"width", s.width},
-            {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
-            {"temperature", s.temperature}, {"alpha", s.alpha}, {"seed", s.seed},
-            {"classic_per_class", s.classic_per_class}, {"use_synthetic", s.use_synthetic},
-            {"validation_dir", s.validation_dir}};
-    // Only when not the default, so that runs started before these settings existed still resume.
-    if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
-    if (!s.student_init.empty()) j["student_init"] = s.student_init;
-    return j;
-}
+json spec_json(const DistillSpec& s) { return json::parse(distill_spec_to_json(s)); }
 
 std::string new_run_id() {
     auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -193,24 +179,11 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     distill::KdValidation val;
     const distill::KdValidation* valp = nullptr;
     if (!spec.validation_dir.empty()) {
-        for (const auto& cf : scan_class_folders(spec.validation_dir)) {
-            std::int64_t label = -1;
-            for (std::int64_t i = 0; i < C; ++i)
-                if (lower(class_names[static_cast<std::size_t>(i)]) == lower(cf.class_name)) label = i;
-            if (label < 0) {
-                events.message("validation folder '" + cf.class_name + "' is not a class of the project; ignored");
-                continue;
-            }
-            for (const auto& f : cf.files) {
-                bool is_support = false;  // a support imported from this folder is not validation data
-                for (const auto& c : project.classes)
-                    for (const auto& s : c.supports)
-                        if (!s.source.empty() && fs::equivalent(s.source, f, ec)) is_support = true;
-                if (is_support) continue;
-                val.files.push_back(f);
-                val.labels.push_back(label);
-            }
-        }
+        auto vf = distill::validation_files(project, spec.validation_dir);
+        for (const auto& name : vf.ignored)
+            events.message("validation folder '" + name + "' is not a class of the project; ignored");
+        val.files  = std::move(vf.files);
+        val.labels = std::move(vf.labels);
         if (val.files.empty()) throw Error("the validation folder '" + spec.validation_dir + "' has no images of the project's classes");
         val.teacher_probs = distill::soft_labels(*teacher, *head, val.files, class_names,
                                                  (fs::path(root) / "cache" / "validation-soft-labels.safetensors").string(), &ctx)

@@ -43,11 +43,6 @@ std::string read_text(const fs::path& p) {
     return ss.str();
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 json parse_object(const std::string& text, const std::string& where) {
     if (text.empty()) return json::object();
     json j;
@@ -120,6 +115,10 @@ std::string distill_spec_to_json(const DistillSpec& s) {
               {"batch_size", s.batch_size},   {"lr", s.lr},           {"temperature", s.temperature},
               {"alpha", s.alpha},             {"seed", s.seed},       {"classic_per_class", s.classic_per_class},
               {"use_synthetic", s.use_synthetic}, {"validation_dir", s.validation_dir}};
+    // Only when not the default, so that runs started before these settings existed still resume
+    // (a run's config.json must equal this text of the spec it is resumed with).
+    if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
+    if (!s.student_init.empty()) j["student_init"] = s.student_init;
     return j.dump();
 }
 
@@ -140,6 +139,8 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
     take(j, "classic_per_class", s.classic_per_class, where);
     take(j, "use_synthetic", s.use_synthetic, where);
     take(j, "validation_dir", s.validation_dir, where);
+    take(j, "teacher_features", s.teacher_features, where);
+    take(j, "student_init", s.student_init, where);
     return s;
 }
 
@@ -491,23 +492,8 @@ std::vector<RunPrediction> run_validation_predictions(const std::string& root, c
         throw Error("the run '" + run_id + "' has no trained student yet");
     DistillSpec spec = distill_spec_from_json(read_text(dir / "config.json"), (dir / "config.json").string());
     if (spec.validation_dir.empty()) throw Error("the run '" + run_id + "' has no validation folder");
-    std::vector<std::string> files;
-    std::vector<int> labels;
-    for (const auto& cf : scan_class_folders(spec.validation_dir)) {
-        int label = -1;
-        for (std::size_t i = 0; i < project.classes.size(); ++i)
-            if (lower(project.classes[i].name) == lower(cf.class_name)) label = static_cast<int>(i);
-        if (label < 0) continue;
-        for (const auto& f : cf.files) {
-            bool is_support = false;  // as the run: a support imported from this folder is not validation data
-            for (const auto& c : project.classes)
-                for (const auto& s : c.supports)
-                    if (!s.source.empty() && fs::equivalent(s.source, f, ec)) is_support = true;
-            if (is_support) continue;
-            files.push_back(f);
-            labels.push_back(label);
-        }
-    }
+    const auto vf = distill::validation_files(project, spec.validation_dir);
+    const auto& files = vf.files;
     auto student = distill::load_kd_student((dir / "checkpoint.safetensors").string());
     std::vector<RunPrediction> out;
     const std::size_t batch = 32;
@@ -522,7 +508,7 @@ std::vector<RunPrediction> run_validation_predictions(const std::string& root, c
         auto top    = probs.max(1);
         for (std::size_t i = at; i < end; ++i) {
             const auto k = static_cast<std::int64_t>(i - at);
-            out.push_back({files[i], labels[i], static_cast<int>(std::get<1>(top)[k].item<std::int64_t>()),
+            out.push_back({files[i], static_cast<int>(vf.labels[i]), static_cast<int>(std::get<1>(top)[k].item<std::int64_t>()),
                            std::get<0>(top)[k].item<double>()});
         }
     }
