@@ -44,7 +44,16 @@ public:
     void token_neighbours(const std::string& cls, int step, const std::vector<tint::TokenNeighbour>& n) override {
         QStringList words;
         QList<double> sim;
-        for (const auto& w : n) words << qs(w.token), sim << w.similarity;
+        for (const auto& w : n) {
+            // A byte-level token can be part of a UTF-8 character: show such bytes as hex.
+            QString text = qs(w.token);
+            if (text.contains(QChar::ReplacementCharacter)) {
+                text.clear();
+                for (unsigned char c : w.token)
+                    text += c < 0x80 ? QString(QChar(c)) : QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+            }
+            words << text, sim << w.similarity;
+        }
         post([p = m_pane, c = qs(cls), step, words, sim] { p->onNeighbours(c, step, words, sim); });
     }
     void null_text_step(const std::string& cls, int t, int total, const std::vector<double>& losses) override {

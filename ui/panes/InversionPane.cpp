@@ -268,7 +268,7 @@ void InversionPane::onNeighbours(const QString& classDir, int step, const QStrin
     showClass(classDir);
     m_neighbours->clear();
     for (int i = 0; i < words.size(); ++i)
-        m_neighbours->addItem(QStringLiteral("%1   %2").arg(words[i]).arg(i < similarity.size() ? similarity[i] : 0.0, 0, 'f', 3));
+        m_neighbours->addItem(QStringLiteral("%1   %2").arg(i < similarity.size() ? similarity[i] : 0.0, 0, 'f', 3).arg(words[i]));
     m_neighbours->setToolTip(tr("Cosine similarity of the learned token to vocabulary words, at step %1").arg(step));
 }
 
