@@ -1,20 +1,7 @@
 # distill and export through tintbench-cli on a two-class flower project with the shipped ImageNet
 # MobileNetV2 as teacher: a run folder with metrics, an ONNX file checked against LibTorch, and
 # clear refusals. Run with -DCLI=<tintbench-cli> -DPHOTOS=<demo flowers> -DWORK=<scratch folder>.
-function(run_cli)
-    execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    message(STATUS "tintbench-cli ${ARGN}\n${out}")
-    if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "tintbench-cli ${ARGN} failed (${rc}):\n${err}")
-    endif()
-    set(last_output "${out}" PARENT_SCOPE)
-endfunction()
-function(expect_output needle)
-    string(FIND "${last_output}" "${needle}" at)
-    if(at EQUAL -1)
-        message(FATAL_ERROR "expected '${needle}' in the output")
-    endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})

@@ -1,14 +1,7 @@
 # The TINT commands of tintbench-cli end to end on the tiny fixture pipeline:
 # new -> import -> invert -> (again: skipped) -> synthesize -> export-token, checking what lands on disk.
 # Run with -DCLI=<tintbench-cli> -DMODEL=<tiny-sd15> -DPHOTOS=<demo flowers> -DWORK=<scratch folder>.
-function(run_cli)
-    execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    message(STATUS "tintbench-cli ${ARGN}\n${out}")
-    if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "tintbench-cli ${ARGN} failed (${rc}):\n${err}")
-    endif()
-    set(last_output "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
