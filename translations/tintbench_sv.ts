@@ -184,172 +184,197 @@
     </message>
     <message>
         <location filename="../ui/panes/DistillPane.cpp" line="81"/>
+        <source>off</source>
+        <translation>av</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
+        <source> last blocks</source>
+        <translation> sista block</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
+        <source>Fine-tunes the teacher&apos;s last blocks on the support images (with augmentation) before its head is fitted. Off: the teacher as it was downloaded.</source>
+        <translation>Finjusterar lärarens sista block på stödbilderna (med augmentering) innan dess huvud anpassas. Av: läraren som den laddades ner.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
+        <source> steps</source>
+        <translation> steg</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
         <source>Width multiplier:</source>
         <translation>Breddmultiplikator:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
         <source>Input size:</source>
         <translation>Indatastorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="84"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
         <source>Teacher head:</source>
         <translation>Lärarhuvud:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="85"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="98"/>
+        <source>Teacher fine-tuning:</source>
+        <translation>Finjustering av läraren:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="99"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="100"/>
         <source>Batch size:</source>
         <translation>Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="101"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="88"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="102"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="89"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
         <source>Augmentations per class:</source>
         <translation>Augmenteringar per klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
         <source>Training data:</source>
         <translation>Träningsdata:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="92"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
         <source>Validation folder:</source>
         <translation>Valideringsmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="93"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
         <source>Resume selected run</source>
         <translation>Återuppta markerad körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="110"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="111"/>
         <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
         <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="139"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="251"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="273"/>
         <source>Training needs at least two classes with support images.</source>
         <translation>Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="253"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="275"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="323"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="345"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -357,37 +382,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="346"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="368"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="350"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="372"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="148"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="249"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="271"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1483,84 +1508,84 @@ importerad från %4</translation>
 <context>
     <name>WorkflowController</name>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="148"/>
+        <location filename="../app/WorkflowController.cpp" line="157"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 av %3</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="149"/>
+        <location filename="../app/WorkflowController.cpp" line="158"/>
         <source>about %1 min left</source>
         <translation>ungefär %1 min kvar</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="174"/>
+        <location filename="../app/WorkflowController.cpp" line="183"/>
         <source>Settings in the project file</source>
         <translation>Inställningar i projektfilen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="174"/>
+        <location filename="../app/WorkflowController.cpp" line="183"/>
         <source>%1
 The defaults are used instead.</source>
         <translation>%1
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="185"/>
+        <location filename="../app/WorkflowController.cpp" line="194"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="198"/>
+        <location filename="../app/WorkflowController.cpp" line="207"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="236"/>
+        <location filename="../app/WorkflowController.cpp" line="245"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="250"/>
+        <location filename="../app/WorkflowController.cpp" line="259"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="254"/>
+        <location filename="../app/WorkflowController.cpp" line="263"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <location filename="../app/WorkflowController.cpp" line="314"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <location filename="../app/WorkflowController.cpp" line="314"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="316"/>
+        <location filename="../app/WorkflowController.cpp" line="325"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="317"/>
+        <location filename="../app/WorkflowController.cpp" line="326"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="321"/>
+        <location filename="../app/WorkflowController.cpp" line="330"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="322"/>
+        <location filename="../app/WorkflowController.cpp" line="331"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="346"/>
+        <location filename="../app/WorkflowController.cpp" line="355"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1568,64 +1593,64 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="368"/>
+        <location filename="../app/WorkflowController.cpp" line="377"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="377"/>
+        <location filename="../app/WorkflowController.cpp" line="386"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="391"/>
-        <location filename="../app/WorkflowController.cpp" line="422"/>
+        <location filename="../app/WorkflowController.cpp" line="400"/>
+        <location filename="../app/WorkflowController.cpp" line="431"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="391"/>
-        <location filename="../app/WorkflowController.cpp" line="422"/>
+        <location filename="../app/WorkflowController.cpp" line="400"/>
+        <location filename="../app/WorkflowController.cpp" line="431"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="396"/>
+        <location filename="../app/WorkflowController.cpp" line="405"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="435"/>
+        <location filename="../app/WorkflowController.cpp" line="444"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="452"/>
+        <location filename="../app/WorkflowController.cpp" line="461"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="455"/>
+        <location filename="../app/WorkflowController.cpp" line="464"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="485"/>
+        <location filename="../app/WorkflowController.cpp" line="494"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="486"/>
+        <location filename="../app/WorkflowController.cpp" line="495"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="498"/>
+        <location filename="../app/WorkflowController.cpp" line="507"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="502"/>
+        <location filename="../app/WorkflowController.cpp" line="511"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1633,27 +1658,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="509"/>
+        <location filename="../app/WorkflowController.cpp" line="518"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="516"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <location filename="../app/WorkflowController.cpp" line="529"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="520"/>
+        <location filename="../app/WorkflowController.cpp" line="529"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="573"/>
+        <location filename="../app/WorkflowController.cpp" line="582"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1661,27 +1686,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <location filename="../app/WorkflowController.cpp" line="583"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <location filename="../app/WorkflowController.cpp" line="528"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="519"/>
+        <location filename="../app/WorkflowController.cpp" line="528"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="531"/>
+        <location filename="../app/WorkflowController.cpp" line="540"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="545"/>
+        <location filename="../app/WorkflowController.cpp" line="554"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1689,57 +1714,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="546"/>
+        <location filename="../app/WorkflowController.cpp" line="555"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="548"/>
+        <location filename="../app/WorkflowController.cpp" line="557"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="555"/>
+        <location filename="../app/WorkflowController.cpp" line="564"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="558"/>
+        <location filename="../app/WorkflowController.cpp" line="567"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="558"/>
+        <location filename="../app/WorkflowController.cpp" line="567"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="569"/>
+        <location filename="../app/WorkflowController.cpp" line="578"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="577"/>
+        <location filename="../app/WorkflowController.cpp" line="586"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="586"/>
+        <location filename="../app/WorkflowController.cpp" line="595"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="588"/>
+        <location filename="../app/WorkflowController.cpp" line="597"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="599"/>
+        <location filename="../app/WorkflowController.cpp" line="608"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="601"/>
+        <location filename="../app/WorkflowController.cpp" line="610"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

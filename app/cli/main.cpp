@@ -87,12 +87,14 @@ int usage() {
                  "           resnet18|mobilenetv2] [--width W] [--input-size PX] [--epochs N] [--batch N] [--lr X]\n"
                  "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
                  "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
+                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N]\n"
                  "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
                  "  export --project DIR --run ID --out FILE.onnx\n"
                  "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
                  "  benchmark [--data DIR] [--episodes N] [--queries Q] [--student S] [--width W] [--student-init imagenet]\n"
                  "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
                  "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
+                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N]\n"
                  "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
                  "                                    flowers): teacher, supervised and distilled student accuracy with\n"
                  "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
@@ -108,7 +110,7 @@ struct Args {
     bool force = false, early_stop = false, steps_given = false;
     std::string format = "diffusers", teacher, head = "logistic_regression", student = "conv4", validation, run;
     std::string teacher_features = "pooled", student_init, data;
-    int episodes = 10, queries = 0;
+    int episodes = 10, queries = 0, finetune_blocks = 0, finetune_steps = 100;
     double target = 0.02;
     bool classic_given = false;
     double width = 1.0, lr = 1e-3;
@@ -152,7 +154,8 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--data") value(a.data);
         else if (s == "--no-synthetic") a.no_synthetic = true;
         else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
-                 s == "--episodes" || s == "--queries" || s == "--target") {
+                 s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
+                 s == "--teacher-finetune-steps") {
             std::string v;
             value(v);
             try {
@@ -166,6 +169,8 @@ bool parse(int argc, char** argv, Args& a) {
                     else if (s == "--epochs") a.epochs = n;
                     else if (s == "--episodes") a.episodes = n;
                     else if (s == "--queries") a.queries = n;
+                    else if (s == "--teacher-finetune") a.finetune_blocks = n;
+                    else if (s == "--teacher-finetune-steps") a.finetune_steps = n;
                     else a.classic = n, a.classic_given = true;
                 }
                 if (used != v.size()) throw std::invalid_argument("trailing");
@@ -301,6 +306,8 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
     if (spec.data_dir.empty()) throw tint::Error("benchmark needs --data DIR (a folder per class; the demo flowers were not found)");
     spec.teacher_dir       = !a.teacher.empty() ? a.teacher : shipped_teacher();
     spec.teacher_features  = a.teacher_features;
+    spec.teacher_finetune_blocks = a.finetune_blocks;
+    spec.teacher_finetune_steps  = a.finetune_steps;
     spec.head              = a.head;
     spec.student           = a.student;
     spec.width             = a.width;
@@ -515,6 +522,8 @@ int run(const Args& a) {
         if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
         spec.head              = a.head;
         spec.teacher_features  = a.teacher_features;
+        spec.teacher_finetune_blocks = a.finetune_blocks;
+        spec.teacher_finetune_steps  = a.finetune_steps;
         spec.student_init      = a.student_init;
         spec.student_init_dir  = student_init_dir(a);
         spec.student           = a.student;

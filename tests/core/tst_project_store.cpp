@@ -51,12 +51,16 @@ private Q_SLOTS:
         QCOMPARE(t2.prompt_template, std::string("a picture of {}"));
         tint::DistillSpec d;
         QVERIFY(tint::distill_spec_to_json(d).find("student_init") == std::string::npos);
+        QVERIFY(tint::distill_spec_to_json(d).find("teacher_finetune") == std::string::npos);  // old runs still resume
         d.student = "mobilenetv2", d.student_init = "imagenet", d.teacher_features = "logits", d.epochs = 3;
+        d.teacher_finetune_blocks = 2, d.teacher_finetune_steps = 77;
         d.validation_dir = "/data/val";
         auto d2 = tint::distill_spec_from_json(tint::distill_spec_to_json(d), "d");
         QCOMPARE(tint::distill_spec_to_json(d2), tint::distill_spec_to_json(d));
         QCOMPARE(d2.student_init, std::string("imagenet"));
         QCOMPARE(d2.teacher_features, std::string("logits"));
+        QCOMPARE(d2.teacher_finetune_blocks, 2);
+        QCOMPARE(d2.teacher_finetune_steps, 77);
         QCOMPARE(tint::distill_spec_from_json("", "d").epochs, tint::DistillSpec{}.epochs);
         try {
             tint::distill_spec_from_json("{\"epochs\": \"many\"}", "project.json: distill");

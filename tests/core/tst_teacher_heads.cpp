@@ -11,9 +11,12 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <set>
+#include <map>
 
 #include "distill/heads.h"
 #include "distill/teacher.h"
+#include "distill/teacher_finetune.h"
 #include "io/diffusers.h"
 #include "io/safetensors.h"
 #include "nn/imagenet_mobilenet.h"
@@ -500,6 +503,203 @@ private Q_SLOTS:
               timer.elapsed());
         QVERIFY2(protoAcc > 0.5, qPrintable(QString::number(protoAcc)));
         QVERIFY2(lrAcc >= protoAcc - 0.03, qPrintable(QString::number(lrAcc)));
+    }
+
+    // ---- fine-tuning the teacher's last blocks ----
+
+    void fineTuneTailNames() {
+        auto mob   = load_teacher(kMobileNet);
+        QCOMPARE(mob->block_count(), 17);
+        std::set<std::string> prefixes;
+        for (const auto& [name, t] : mob->tail_parameters(2)) prefixes.insert(name.substr(0, name.find('.', name.find('.') + 1)));
+        QCOMPARE(prefixes, (std::set<std::string>{"blocks.15", "blocks.16", "head.bias", "head.weight"}));
+        TeacherOptions logits;
+        logits.imagenet_logits = true;
+        bool classifier = false;
+        for (const auto& [name, t] : load_teacher(kMobileNet, logits)->tail_parameters(1)) classifier |= name.rfind("classifier.", 0) == 0;
+        QVERIFY(classifier);  // with logits as the features the classifier is part of the tail
+
+        auto dino = load_teacher(kTeachers + "dinov2-tiny");
+        const int L = dino->block_count();
+        for (const auto& [name, t] : dino->tail_parameters(1))
+            QVERIFY2(name.rfind("encoder.layer." + std::to_string(L - 1) + ".", 0) == 0 || name.rfind("layernorm.", 0) == 0, name.c_str());
+        auto clip = load_teacher(kTeachers + "clip-vision-tiny");
+        bool projection = false;
+        for (const auto& [name, t] : clip->tail_parameters(1)) {
+            projection |= name == "visual_projection.weight";
+            QVERIFY2(name.rfind("vision_model.encoder.layers." + std::to_string(clip->block_count() - 1) + ".", 0) == 0 ||
+                         name.rfind("vision_model.post_layernorm.", 0) == 0 || name.rfind("visual_projection.", 0) == 0,
+                     name.c_str());
+        }
+        QVERIFY(projection);
+        QVERIFY(errorOf([&] { mob->tail_parameters(0); }).contains("cannot fine-tune 0 blocks; it has 17"));
+        QVERIFY(errorOf([&] { mob->tail_parameters(18); }).contains("it has 17"));
+    }
+
+    // Two photos per class, the last two blocks, a few steps: only the tail changes, the identity
+    // names the fine-tuning, the result is reproducible, saved and read back exactly.
+    void fineTuneMobileNet() {
+        std::vector<tint::ImageU8> imgs;
+        std::vector<std::int64_t> labels;
+        for (std::size_t i = 0; i < flowers_.images.size(); i += 6) imgs.push_back(flowers_.images[i]), labels.push_back(flowers_.labels[i]);
+        QCOMPARE(imgs.size(), std::size_t(10));
+        auto t = load_teacher(kMobileNet);
+        std::map<std::string, torch::Tensor> before;
+        for (const auto& item : t->model().named_parameters()) before[item.key()] = item.value().detach().clone();
+        const auto f0  = t->features(imgs);
+        const auto id0 = t->identity();
+        TeacherFineTuneOptions o;
+        o.blocks = 2, o.steps = 12, o.batch_size = 10, o.lr = 1e-3, o.seed = 3;
+        CountingContext ctx;
+        auto rep = fine_tune_teacher(*t, imgs, labels, 5, o, &ctx);
+        QCOMPARE(rep.steps, 12);
+        QCOMPARE(rep.losses.size(), std::size_t(12));
+        for (double l : rep.losses) QVERIFY(std::isfinite(l));
+        QCOMPARE(ctx.last.stage, std::string("teacher fine-tuning"));
+        QCOMPARE(ctx.last.step, 12LL);
+        std::int64_t tailCount = 0;
+        for (const auto& [n, p] : t->tail_parameters(2)) tailCount += p.numel();
+        QCOMPARE(rep.trainable_parameters, tailCount);
+        // The frozen trunk is bit-identical, the tail moved; requires_grad is as before, no grads kept.
+        int changed = 0;
+        for (const auto& item : t->model().named_parameters()) {
+            const bool inTail = item.key().rfind("blocks.15.", 0) == 0 || item.key().rfind("blocks.16.", 0) == 0 ||
+                                item.key().rfind("head.", 0) == 0;
+            const bool same = torch::equal(item.value(), before[item.key()]);
+            if (!inTail) QVERIFY2(same, item.key().c_str());
+            changed += inTail && !same;
+            QVERIFY(item.value().requires_grad());
+            QVERIFY(!item.value().grad().defined());
+        }
+        QCOMPARE(changed, static_cast<int>(t->tail_parameters(2).size()));  // every tail tensor moved
+        QVERIFY(t->identity() != id0);
+        QVERIFY(t->identity().find("+finetuned:2:") != std::string::npos);
+        QCOMPARE(t->base_identity(), id0);
+        QCOMPARE(t->fine_tuned_blocks(), 2);
+        const auto f1 = t->features(imgs);
+        QVERIFY(maxDiff(f0, f1) > 1e-3);
+        QVERIFY(errorOf([&] { fine_tune_teacher(*t, imgs, labels, 5, o); }).contains("already fine-tuned"));
+
+        // Same seed, fresh teacher: the same weights.
+        auto again = load_teacher(kMobileNet);
+        fine_tune_teacher(*again, imgs, labels, 5, o);
+        QCOMPARE(again->identity(), t->identity());
+
+        // Saved and read back into a fresh teacher: identical features and identity.
+        QTemporaryDir dir;
+        const std::string file = dir.filePath("tail.safetensors").toStdString();
+        save_teacher_tail(*t, file, o);
+        auto loaded = load_teacher(kMobileNet);
+        load_teacher_tail(*loaded, file);
+        QCOMPARE(loaded->identity(), t->identity());
+        QVERIFY(torch::equal(loaded->features(imgs), f1));
+        QVERIFY(errorOf([&] { load_teacher_tail(*loaded, file); }).contains("already fine-tuned"));
+
+        // Restoring the snapshot gives the loaded teacher back.
+        auto snap  = snapshot_tail(*again, 2);  // of the fine-tuned weights
+        auto fresh = load_teacher(kMobileNet);
+        auto orig  = snapshot_tail(*fresh, 2);
+        restore_tail(*again, orig);
+        QCOMPARE(again->identity(), id0);
+        QVERIFY(torch::equal(again->features(imgs), f0));
+        QVERIFY(!torch::equal(snap.front().second, orig.front().second));
+
+        // A cancelled fine-tuning leaves the teacher as loaded.
+        CountingContext cancelled;
+        tint::CancelSource src;
+        cancelled.token = src.token();
+        src.request(tint::CancelMode::Now);
+        bool threw = false;
+        try {
+            fine_tune_teacher(*fresh, imgs, labels, 5, o, &cancelled);
+        } catch (const tint::Cancelled&) {
+            threw = true;
+        }
+        QVERIFY(threw);
+        QCOMPARE(fresh->identity(), id0);
+        QCOMPARE(fresh->fine_tuned_blocks(), 0);
+        QVERIFY(torch::equal(fresh->features(imgs), f0));
+
+        // Bad input.
+        QVERIFY(errorOf([&] { fine_tune_teacher(*fresh, imgs, std::vector<std::int64_t>(10, 0), 5, o); }).contains("class 1 has no image"));
+        QVERIFY(errorOf([&] { fine_tune_teacher(*fresh, {}, {}, 5, o); }).contains("needs labelled images"));
+        auto bad = o;
+        bad.blocks = 40;
+        QVERIFY(errorOf([&] { fine_tune_teacher(*fresh, imgs, labels, 5, bad); }).contains("cannot fine-tune 40 blocks"));
+        QCOMPARE(fresh->identity(), id0);
+    }
+
+    // Files that do not fit are refused by name and leave the teacher unchanged.
+    void fineTunedTailFilesAreChecked() {
+        QTemporaryDir dir;
+        std::vector<tint::ImageU8> imgs{flowers_.images[0], flowers_.images[12]};
+        std::vector<std::int64_t> labels{0, 1};
+        TeacherFineTuneOptions o;
+        o.blocks = 1, o.steps = 2, o.batch_size = 2;
+        auto dino = load_teacher(kTeachers + "dinov2-tiny");
+        fine_tune_teacher(*dino, imgs, labels, 2, o);
+        const std::string dinoFile = dir.filePath("dino.safetensors").toStdString();
+        save_teacher_tail(*dino, dinoFile, o);
+        auto mob = load_teacher(kMobileNet);
+        const auto id0 = mob->identity();
+        QVERIFY(errorOf([&] { load_teacher_tail(*mob, dinoFile); }).contains("fine-tuned from another teacher"));
+        QVERIFY(errorOf([&] { save_teacher_tail(*mob, dir.filePath("x.safetensors").toStdString(), o); }).contains("not fine-tuned"));
+        QVERIFY(!fs::exists(dir.filePath("x.safetensors").toStdString()));
+
+        // A DINOv2 tail whose tensors were tampered with: wrong shape, non-finite, missing, extra.
+        auto file     = tint::io::SafetensorsFile::open(dinoFile);
+        auto tensorsOf = [&] {
+            std::vector<std::pair<std::string, torch::Tensor>> v;
+            for (const auto& info : file.tensors()) v.emplace_back(info.name, file.read(info.name));
+            return v;
+        };
+        const auto meta = file.metadata();
+        auto write = [&](const std::string& name, std::vector<std::pair<std::string, torch::Tensor>> v) {
+            const std::string p = dir.filePath(QString::fromStdString(name)).toStdString();
+            tint::io::save_safetensors(p, v, meta);
+            return p;
+        };
+        auto shape = tensorsOf();
+        shape[0].second = torch::zeros({3});
+        auto nonFinite = tensorsOf();
+        nonFinite[1].second = nonFinite[1].second.clone().fill_(std::nanf(""));
+        auto missing = tensorsOf();
+        const std::string missingName = missing.back().first;
+        missing.pop_back();
+        auto extra = tensorsOf();
+        extra.emplace_back("encoder.layer.0.norm1.weight", torch::ones({32}));
+        auto fresh = [&] { return load_teacher(kTeachers + "dinov2-tiny"); };
+        auto d = fresh();
+        const auto f0 = d->features(imgs);
+        QVERIFY(errorOf([&] { load_teacher_tail(*d, write("shape.safetensors", shape)); }).contains("'" + QString::fromStdString(shape[0].first) + "' has shape [3]"));
+        QVERIFY(errorOf([&] { load_teacher_tail(*d, write("nan.safetensors", nonFinite)); }).contains("non-finite"));
+        QVERIFY(errorOf([&] { load_teacher_tail(*d, write("missing.safetensors", missing)); }).contains(QString::fromStdString("missing '" + missingName + "'")));
+        QVERIFY(errorOf([&] { load_teacher_tail(*d, write("extra.safetensors", extra)); }).contains("unexpected 'encoder.layer.0.norm1.weight'"));
+        QCOMPARE(d->fine_tuned_blocks(), 0);
+        QVERIFY(torch::equal(d->features(imgs), f0));
+        // The untampered rewrite loads: the refusals above are for what was changed.
+        const auto okFile = write("ok.safetensors", tensorsOf());
+        QCOMPARE(errorOf([&] { load_teacher_tail(*d, okFile); }), QString());
+        QCOMPARE(d->identity(), dino->identity());
+        auto d2 = fresh();
+        tint::io::save_safetensors(dir.filePath("plain.safetensors").toStdString(), tensorsOf());
+        QVERIFY(errorOf([&] { load_teacher_tail(*d2, dir.filePath("plain.safetensors").toStdString()); }).contains("not a fine-tuned teacher tail"));
+        QCOMPARE(d2->fine_tuned_blocks(), 0);
+        QVERIFY(torch::equal(d2->features(imgs), f0));
+        QCOMPARE(mob->identity(), id0);
+    }
+
+    // With enough steps the augmented-view loss on the supports goes down (the tail learns).
+    void fineTuningLearns() {
+        std::vector<tint::ImageU8> imgs;
+        std::vector<std::int64_t> labels;
+        for (std::size_t i = 0; i < flowers_.images.size(); i += 4) imgs.push_back(flowers_.images[i]), labels.push_back(flowers_.labels[i]);
+        auto t = load_teacher(kMobileNet);
+        TeacherFineTuneOptions o;
+        o.blocks = 2, o.steps = 40, o.batch_size = 15, o.lr = 1e-3;
+        auto rep = fine_tune_teacher(*t, imgs, labels, 5, o);
+        qInfo("fine-tuning 2 blocks, 40 steps of 15 views: loss %.3f -> %.3f", rep.initial_loss(), rep.final_loss());
+        QVERIFY2(rep.final_loss() < 0.7 * rep.initial_loss(), qPrintable(QStringLiteral("%1 -> %2").arg(rep.initial_loss()).arg(rep.final_loss())));
     }
 };
 

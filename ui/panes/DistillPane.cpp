@@ -76,12 +76,26 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     valRow->addWidget(browse);
     m_seed = new QSpinBox(this);
     m_seed->setRange(0, 1 << 30);
+    m_finetuneBlocks = new QSpinBox(this);
+    m_finetuneBlocks->setRange(0, 48);
+    m_finetuneBlocks->setSpecialValueText(tr("off"));
+    m_finetuneBlocks->setSuffix(tr(" last blocks"));
+    m_finetuneBlocks->setToolTip(tr("Fine-tunes the teacher's last blocks on the support images (with augmentation) "
+                                    "before its head is fitted. Off: the teacher as it was downloaded."));
+    m_finetuneSteps = new QSpinBox(this);
+    m_finetuneSteps->setRange(1, 100000);
+    m_finetuneSteps->setSuffix(tr(" steps"));
+    auto* finetuneRow = new QHBoxLayout;
+    finetuneRow->setContentsMargins(0, 0, 0, 0);
+    finetuneRow->addWidget(m_finetuneBlocks, 1);
+    finetuneRow->addWidget(m_finetuneSteps, 1);
 
     auto* form = new QFormLayout;
     form->addRow(tr("Student:"), m_student);
     form->addRow(tr("Width multiplier:"), m_width);
     form->addRow(tr("Input size:"), m_inputSize);
     form->addRow(tr("Teacher head:"), m_head);
+    form->addRow(tr("Teacher fine-tuning:"), finetuneRow);
     form->addRow(tr("Epochs:"), m_epochs);
     form->addRow(tr("Batch size:"), m_batch);
     form->addRow(tr("Learning rate:"), m_lr);
@@ -182,7 +196,9 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
         if (!run.isEmpty() && i.isValid()) Q_EMIT confusionCellActivated(run, i.row(), i.column());
     });
     for (QComboBox* c : {m_student, m_head}) connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::settingsChanged);
-    for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed})
+    connect(m_finetuneBlocks, qOverload<int>(&QSpinBox::valueChanged), this,
+            [this](int blocks) { m_finetuneSteps->setEnabled(blocks > 0); });
+    for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed, m_finetuneBlocks, m_finetuneSteps})
         connect(s, &QSpinBox::editingFinished, this, &DistillPane::settingsChanged);
     for (QDoubleSpinBox* s : {m_width, m_lr, m_temperature, m_alpha})
         connect(s, &QDoubleSpinBox::editingFinished, this, &DistillPane::settingsChanged);
@@ -209,12 +225,15 @@ tint::DistillSpec DistillPane::spec() const {
     s.use_synthetic     = m_useSynthetic->isChecked();
     s.validation_dir    = m_validation->text().trimmed().toStdString();
     s.seed              = std::uint64_t(m_seed->value());
+    s.teacher_finetune_blocks = m_finetuneBlocks->value();
+    s.teacher_finetune_steps  = m_finetuneSteps->value();
     return s;
 }
 
 void DistillPane::setSpec(const tint::DistillSpec& s) {
     const QList<QWidget*> all{m_student, m_width, m_inputSize, m_head, m_epochs, m_batch, m_lr,
-                              m_temperature, m_alpha, m_classic, m_useSynthetic, m_validation, m_seed};
+                              m_temperature, m_alpha, m_classic, m_useSynthetic, m_validation, m_seed,
+                              m_finetuneBlocks, m_finetuneSteps};
     for (QWidget* w : all) w->blockSignals(true);
     int si = m_student->findData(QString::fromStdString(s.student));
     m_student->setCurrentIndex(si < 0 ? 0 : si);
@@ -231,6 +250,9 @@ void DistillPane::setSpec(const tint::DistillSpec& s) {
     m_useSynthetic->setChecked(s.use_synthetic);
     m_validation->setText(QString::fromStdString(s.validation_dir));
     m_seed->setValue(int(s.seed & 0x3fffffff));
+    m_finetuneBlocks->setValue(s.teacher_finetune_blocks);
+    m_finetuneSteps->setValue(s.teacher_finetune_steps);
+    m_finetuneSteps->setEnabled(s.teacher_finetune_blocks > 0);
     for (QWidget* w : all) w->blockSignals(false);
 }
 

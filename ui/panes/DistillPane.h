@@ -77,6 +77,8 @@ private:
     QDoubleSpinBox* m_lr;
     QDoubleSpinBox* m_temperature;
     QDoubleSpinBox* m_alpha;
+    QSpinBox* m_finetuneBlocks;
+    QSpinBox* m_finetuneSteps;
     QSpinBox* m_classic;
     QCheckBox* m_useSynthetic;
     QLineEdit* m_validation;

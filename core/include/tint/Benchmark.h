@@ -19,6 +19,8 @@ struct BenchmarkSpec {
     std::string teacher_dir;                      ///< as DistillSpec::teacher_dir
     std::string teacher_features = "pooled";      ///< or "logits" (built-in ImageNet MobileNetV2 only)
     std::string head             = "logistic_regression";
+    int teacher_finetune_blocks  = 0;             ///< as DistillSpec: per episode, on its supports
+    int teacher_finetune_steps   = 100;
     std::string student          = "conv4";
     double width                 = 1.0;
     std::string student_init;                     ///< "" or "imagenet" (MobileNetV2 ×1.0)

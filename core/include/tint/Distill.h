@@ -19,6 +19,11 @@ struct DistillSpec {
     /// "pooled" (the teacher's image embedding) or, for the built-in ImageNet MobileNetV2 only,
     /// "logits": its 1001 ImageNet logits are the features the head is fitted on.
     std::string teacher_features = "pooled";
+    /// When > 0, the teacher's last blocks (and what follows them) are first fine-tuned on the
+    /// supports with augmentation for `teacher_finetune_steps` steps; the head is then fitted on the
+    /// fine-tuned features. The tail is kept in the run folder (teacher-finetuned.safetensors).
+    int teacher_finetune_blocks = 0;
+    int teacher_finetune_steps  = 100;
     std::string student   = "conv4";            ///< conv4, resnet12, resnet18, mobilenetv2
     double width          = 1.0;                ///< width multiplier of the student
     /// "" (random) or "imagenet": the MobileNetV2 student (width 1.0) starts from the built-in

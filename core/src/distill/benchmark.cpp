@@ -20,6 +20,7 @@
 #include "distill/heads.h"
 #include "distill/kd_trainer.h"
 #include "distill/teacher.h"
+#include "distill/teacher_finetune.h"
 #include "export/onnx_export.h"
 #include "nn/students.h"
 #include "runtime/seed.h"
@@ -225,11 +226,33 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         };
         const torch::Tensor s_rows = rows(ep.support_files), q_rows = rows(ep.query_files);
 
-        // (a) the teacher: its head fitted on the supports.
+        // (a) the teacher: optionally its last blocks fine-tuned on the supports (undone after the
+        // episode), its head fitted on the supports.
+        torch::Tensor ep_features = features;
+        struct TailGuard {
+            distill::Teacher* t = nullptr;
+            std::vector<std::pair<std::string, torch::Tensor>> saved;
+            ~TailGuard() {
+                if (t) distill::restore_tail(*t, saved);
+            }
+        } tail_guard;
+        if (spec.teacher_finetune_blocks > 0) {
+            ectx.set_phase(e, 0.0, 0.05, "teacher fine-tuning");
+            tail_guard.saved = distill::snapshot_tail(*teacher, spec.teacher_finetune_blocks);
+            tail_guard.t     = teacher.get();
+            std::vector<ImageU8> support_images;
+            for (const auto& f : ep.support_files) support_images.push_back(images[static_cast<std::size_t>(row.at(f))]);
+            distill::TeacherFineTuneOptions fo;
+            fo.blocks = spec.teacher_finetune_blocks;
+            fo.steps  = spec.teacher_finetune_steps;
+            fo.seed   = mix_seed(spec.seed, static_cast<std::uint64_t>(e), 0xf17eULL);
+            distill::fine_tune_teacher(*teacher, support_images, ep.support_labels, C, fo, &ectx);
+            ep_features = teacher->features(images, &ectx);
+        }
         ectx.set_phase(e, 0.0, 0.05, "teacher head");
         auto head = distill::make_head(spec.head);
-        head->fit(features.index_select(0, s_rows), torch::tensor(ep.support_labels, torch::kInt64), C);
-        out.teacher = accuracy_of(head->logits(features.index_select(0, q_rows)), ep.query_labels);
+        head->fit(ep_features.index_select(0, s_rows), torch::tensor(ep.support_labels, torch::kInt64), C);
+        out.teacher = accuracy_of(head->logits(ep_features.index_select(0, q_rows)), ep.query_labels);
 
         distill::KdOptions base;
         base.student          = spec.student;
@@ -299,7 +322,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             std::vector<ImageU8> extra;
             for (std::int64_t i = static_cast<std::int64_t>(ep.support_files.size()); i < n_kd; ++i)
                 extra.push_back(load_image_rgb(kd.files[static_cast<std::size_t>(i)]));
-            torch::Tensor f = features.index_select(0, s_rows);
+            torch::Tensor f = ep_features.index_select(0, s_rows);
             if (!extra.empty()) f = torch::cat({f, teacher->features(extra, &ectx)}, 0);
             kd.teacher_probs     = head->predict_proba(f).to(torch::kFloat32);
             distill::KdOptions o = base;
@@ -363,6 +386,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
 
 std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
     nlohmann::json spec{{"data_dir", s.data_dir}, {"teacher_dir", s.teacher_dir}, {"teacher_features", s.teacher_features},
+                        {"teacher_finetune_blocks", s.teacher_finetune_blocks}, {"teacher_finetune_steps", s.teacher_finetune_steps},
                         {"head", s.head}, {"student", s.student}, {"width", s.width}, {"student_init", s.student_init},
                         {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
                         {"temperature", s.temperature}, {"alpha", s.alpha}, {"n_way", s.n_way}, {"k_shot", s.k_shot},

@@ -20,6 +20,7 @@
 #include "distill/kd_trainer.h"
 #include "distill/soft_labels.h"
 #include "distill/teacher.h"
+#include "distill/teacher_finetune.h"
 #include "export/onnx_export.h"
 #include "tint/Distill.h"
 #include "tint/Error.h"
@@ -100,15 +101,12 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     const fs::path run_dir(result.run_dir);
     const json cfg = spec_json(spec);
     std::error_code ec;
-    if (fs::exists(run_dir / "config.json", ec)) {
+    const bool resuming = fs::exists(run_dir / "config.json", ec);
+    if (resuming) {
         auto old = json::parse(read_text(run_dir / "config.json"));
         if (old != cfg)
             throw Error("the run '" + result.run_id + "' was started with other settings; start a new run instead");
         events.message("resuming run " + result.run_id);
-    } else {
-        fs::create_directories(run_dir, ec);
-        if (ec) throw Error("cannot create '" + run_dir.string() + "': " + ec.message());
-        write_file_atomic((run_dir / "config.json").string(), cfg.dump(2));
     }
 
     std::vector<std::string> class_names;
@@ -122,6 +120,17 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     distill::TeacherOptions topt;
     topt.imagenet_logits = spec.teacher_features == "logits";
     auto teacher = distill::load_teacher(spec.teacher_dir, topt, &ctx);
+    if (spec.teacher_finetune_blocks < 0 || spec.teacher_finetune_blocks > teacher->block_count())
+        throw Error("cannot fine-tune " + std::to_string(spec.teacher_finetune_blocks) + " blocks; it has " +
+                    std::to_string(teacher->block_count()) + " (teacher '" + spec.teacher_dir + "')");
+    if (spec.teacher_finetune_blocks > 0 && spec.teacher_finetune_steps < 1)
+        throw Error("teacher fine-tuning needs at least one step");
+    // The run folder is made once the settings are known to work with this teacher.
+    if (!resuming) {
+        fs::create_directories(run_dir, ec);
+        if (ec) throw Error("cannot create '" + run_dir.string() + "': " + ec.message());
+        write_file_atomic((run_dir / "config.json").string(), cfg.dump(2));
+    }
     std::vector<ImageU8> support_images;
     std::vector<std::string> support_files;
     std::vector<std::int64_t> support_labels;
@@ -131,6 +140,26 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
             support_images.push_back(load_image_rgb(support_files.back()));
             support_labels.push_back(static_cast<std::int64_t>(ci));
         }
+    if (spec.teacher_finetune_blocks > 0) {
+        // Fine-tuned once per run; a resumed run reads the same tail back.
+        const fs::path tail = run_dir / "teacher-finetuned.safetensors";
+        if (fs::exists(tail, ec)) {
+            distill::load_teacher_tail(*teacher, tail.string());
+            events.message("teacher: the fine-tuned last " + std::to_string(spec.teacher_finetune_blocks) + " blocks read from " +
+                           tail.filename().string());
+        } else {
+            distill::TeacherFineTuneOptions fo;
+            fo.blocks = spec.teacher_finetune_blocks;
+            fo.steps  = spec.teacher_finetune_steps;
+            fo.seed   = spec.seed;
+            auto rep  = distill::fine_tune_teacher(*teacher, support_images, support_labels, C, fo, &ctx);
+            distill::save_teacher_tail(*teacher, tail.string(), fo);
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "teacher: last %d blocks fine-tuned on the supports (%d steps, loss %.3f -> %.3f)",
+                          fo.blocks, rep.steps, rep.initial_loss(), rep.final_loss());
+            events.message(buf);
+        }
+    }
     auto head = distill::make_head(spec.head);
     head->fit(teacher->features(support_images, &ctx), torch::tensor(support_labels, torch::kInt64), C);
 

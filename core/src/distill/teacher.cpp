@@ -79,6 +79,39 @@ torch::Tensor Teacher::features(const std::vector<ImageU8>& images, JobContext* 
     return torch::cat(parts, 0);
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> Teacher::tail_parameters(int blocks) {
+    if (blocks < 1 || blocks > block_count())
+        throw Error(teacher_kind_name(kind_) + " teacher '" + folder_ + "': cannot fine-tune " + std::to_string(blocks) +
+                    " blocks; it has " + std::to_string(block_count()));
+    const auto prefixes = tail_prefixes(blocks);
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& item : model().named_parameters(/*recurse=*/true)) {
+        for (const auto& p : prefixes)
+            if (item.key().compare(0, p.size(), p) == 0) {
+                out.emplace_back(item.key(), item.value());
+                break;
+            }
+    }
+    return out;
+}
+
+torch::Tensor Teacher::trainable_features(const torch::Tensor& pixels) {
+    if (pixels.dim() != 4 || pixels.size(1) != 3)
+        throw Error(teacher_kind_name(kind_) + " teacher '" + folder_ + "': expected pixels [B, 3, H, W], got " +
+                    weights::shape_string(pixels.sizes()));
+    return forward_features(pixels.to(device(), torch::kFloat32));
+}
+
+void Teacher::set_fine_tuned(int blocks, const std::string& tail_hash) {
+    fine_tuned_blocks_ = blocks;
+    identity_          = base_identity_ + "+finetuned:" + std::to_string(blocks) + ":" + tail_hash;
+}
+
+void Teacher::clear_fine_tuned() {
+    fine_tuned_blocks_ = 0;
+    identity_          = base_identity_;
+}
+
 namespace {
 
 torch::Device module_device(const torch::nn::Module& m) {
@@ -96,10 +129,19 @@ public:
     void to(const torch::Device& d) override { model_->to(d); }
     torch::Device device() const override { return module_device(*model_); }
 
+    int block_count() const override { return model_->config.num_hidden_layers; }
+
     nn::Dinov2Model model_;
     using Teacher::set_up;
 
+    torch::nn::Module& model() override { return *model_; }
+
 protected:
+    std::vector<std::string> tail_prefixes(int blocks) const override {
+        std::vector<std::string> p{"layernorm."};
+        for (int i = block_count() - blocks; i < block_count(); ++i) p.push_back("encoder.layer." + std::to_string(i) + ".");
+        return p;
+    }
     torch::Tensor forward_features(const torch::Tensor& pixels) override {
         auto out = model_->forward(pixels);
         if (!options_.dinov2_mean_patch) return out.pooler_output;
@@ -116,10 +158,20 @@ public:
     void to(const torch::Device& d) override { model_->to(d); }
     torch::Device device() const override { return module_device(*model_); }
 
+    int block_count() const override { return model_->config.num_hidden_layers; }
+
     nn::CLIPVisionModelWithProjection model_;
     using Teacher::set_up;
 
+    torch::nn::Module& model() override { return *model_; }
+
 protected:
+    std::vector<std::string> tail_prefixes(int blocks) const override {
+        std::vector<std::string> p{"vision_model.post_layernorm.", "visual_projection."};
+        for (int i = block_count() - blocks; i < block_count(); ++i)
+            p.push_back("vision_model.encoder.layers." + std::to_string(i) + ".");
+        return p;
+    }
     torch::Tensor forward_features(const torch::Tensor& pixels) override { return model_->forward(pixels).image_embeds; }
 };
 
@@ -131,10 +183,20 @@ public:
     void to(const torch::Device& d) override { model_->to(d); }
     torch::Device device() const override { return module_device(*model_); }
 
+    int block_count() const override { return static_cast<int>(model_->blocks_.size()); }
+
     nn::ImageNetMobileNetV2 model_;
     using Teacher::set_up;
 
+    torch::nn::Module& model() override { return *model_; }
+
 protected:
+    std::vector<std::string> tail_prefixes(int blocks) const override {
+        std::vector<std::string> p{"head."};
+        if (options_.imagenet_logits) p.push_back("classifier.");
+        for (int i = block_count() - blocks; i < block_count(); ++i) p.push_back("blocks." + std::to_string(i) + ".");
+        return p;
+    }
     torch::Tensor forward_features(const torch::Tensor& pixels) override {
         auto f = model_->features(pixels);
         return options_.imagenet_logits ? model_->logits(f) : f;

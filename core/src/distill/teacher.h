@@ -65,19 +65,46 @@ public:
     virtual void to(const torch::Device& device) = 0;
     virtual torch::Device device() const = 0;
 
+    // ---- fine-tuning of the last blocks (distill/teacher_finetune.h) ----
+
+    /// Blocks that fine-tuning can unfreeze: inverted-residual blocks or transformer layers.
+    virtual int block_count() const = 0;
+    /// The parameters of the last `blocks` blocks and of everything after them (final layer norm,
+    /// 1x1 head convolution, image projection; the ImageNet classifier when its logits are the
+    /// features), keyed by their names in the model. Throws for blocks outside [1, block_count()].
+    std::vector<std::pair<std::string, torch::Tensor>> tail_parameters(int blocks);
+    /// The network (its parameters are what fine-tuning freezes and unfreezes).
+    virtual torch::nn::Module& model() = 0;
+    /// Preprocessed pixels -> features with autograd, on the model's device.
+    torch::Tensor trainable_features(const torch::Tensor& pixels);
+    /// Marks the teacher as fine-tuned: the identity becomes the loaded model's identity plus the
+    /// number of blocks and a hash of the tail's weights, so features, heads and soft labels of the
+    /// unchanged teacher (or of another fine-tuning) no longer match it.
+    void set_fine_tuned(int blocks, const std::string& tail_hash);
+    /// Back to the loaded model's identity (after its tail was restored).
+    void clear_fine_tuned();
+    /// The identity of the model as loaded from its folder.
+    const std::string& base_identity() const { return base_identity_; }
+    /// 0 when the weights are the folder's.
+    int fine_tuned_blocks() const { return fine_tuned_blocks_; }
+
 protected:
     Teacher(TeacherKind kind, std::string folder, TeacherOptions options)
         : kind_(kind), folder_(std::move(folder)), options_(options) {}
     virtual torch::Tensor forward_features(const torch::Tensor& pixels) = 0;
+    /// Parameter-name prefixes of the tail of `blocks` blocks (1 <= blocks <= block_count()).
+    virtual std::vector<std::string> tail_prefixes(int blocks) const = 0;
     void set_up(std::string identity, const nn::ImagePreprocessor& pre) {
-        identity_     = std::move(identity);
-        preprocessor_ = pre;
+        identity_      = std::move(identity);
+        base_identity_ = identity_;
+        preprocessor_  = pre;
     }
 
     TeacherKind kind_;
     std::string folder_;
     TeacherOptions options_;
-    std::string identity_;
+    std::string identity_, base_identity_;
+    int fine_tuned_blocks_ = 0;
     nn::ImagePreprocessor preprocessor_;
 };
 

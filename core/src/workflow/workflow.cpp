@@ -119,6 +119,10 @@ std::string distill_spec_to_json(const DistillSpec& s) {
     // (a run's config.json must equal this text of the spec it is resumed with).
     if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
     if (!s.student_init.empty()) j["student_init"] = s.student_init;
+    if (s.teacher_finetune_blocks > 0) {
+        j["teacher_finetune_blocks"] = s.teacher_finetune_blocks;
+        j["teacher_finetune_steps"]  = s.teacher_finetune_steps;
+    }
     return j.dump();
 }
 
@@ -141,6 +145,8 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
     take(j, "validation_dir", s.validation_dir, where);
     take(j, "teacher_features", s.teacher_features, where);
     take(j, "student_init", s.student_init, where);
+    take(j, "teacher_finetune_blocks", s.teacher_finetune_blocks, where);
+    take(j, "teacher_finetune_steps", s.teacher_finetune_steps, where);
     return s;
 }
 
