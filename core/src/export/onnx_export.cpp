@@ -60,6 +60,9 @@ std::string num(double v) {
 struct Value {
     std::string name;
     std::int64_t c = 0, h = 0, w = 0;
+    /// The graph value holds the module's activation times `scale` (ReLU6 written as
+    /// HardSigmoid gives 1/6); the next linear layer divides it out of its weights.
+    double scale = 1.0;
 };
 
 /// Builds the ONNX graph by walking the module tree; each student's forward() is mirrored here,
@@ -149,7 +152,16 @@ private:
         a->set_f(static_cast<float>(v));
     }
 
-    Value same_shape(const Value& x, std::string name) { return Value{std::move(name), x.c, x.h, x.w}; }
+    Value same_shape(const Value& x, std::string name) { return Value{std::move(name), x.c, x.h, x.w, x.scale}; }
+
+    /// The value with scale 1 (a Mul node when it is not).
+    Value settle(const Value& x, const std::string& p) {
+        if (x.scale == 1.0) return x;
+        auto k = initializer(p + ".rescale", torch::full({1}, 1.0 / x.scale, torch::kFloat64));
+        Value y{fresh(p + ".rescaled"), x.c, x.h, x.w, 1.0};
+        node("Mul", {x.name, k}, y.name);
+        return y;
+    }
 
     // --- layers ---
 
@@ -167,7 +179,7 @@ private:
         const auto pad = *c10::get<torch::ExpandingArray<2>>(o.padding());
         const auto d   = *o.dilation();
 
-        auto w = m.weight.detach().to(torch::kFloat64);
+        auto w = m.weight.detach().to(torch::kFloat64) / x.scale;  // the input holds activation * scale
         auto b =
             m.bias.defined() ? m.bias.detach().to(torch::kFloat64) : torch::zeros({o.out_channels()}, torch::kFloat64);
         const bool fold = bn && options_.fold_batch_norm;
@@ -181,7 +193,7 @@ private:
         auto wn  = initializer(p + ".weight", w);  // folded or not, named after the convolution
         auto bnm = initializer(p + ".bias", b);
         Value y{fresh(p), o.out_channels(), out_size(x.h, k[0], s[0], pad[0], pad[0], d[0], p),
-                out_size(x.w, k[1], s[1], pad[1], pad[1], d[1], p)};
+                out_size(x.w, k[1], s[1], pad[1], pad[1], d[1], p), 1.0};
         auto& n = node("Conv", {x.name, wn, bnm}, y.name);
         attr(n, "kernel_shape", {k[0], k[1]});
         attr(n, "strides", {s[0], s[1]});
@@ -204,9 +216,10 @@ private:
         return {scale, beta - mean * scale};
     }
 
-    Value batch_norm(const Value& x, torch::nn::BatchNorm2dImpl& bn) {
+    Value batch_norm(const Value& x_in, torch::nn::BatchNorm2dImpl& bn) {
         const auto& o       = bn.options;
         const std::string p = path(bn);
+        const Value x       = settle(x_in, p);
         if (!o.track_running_stats() || !bn.running_mean.defined())
             unsupported("BatchNorm without running statistics", p);
         if (x.c != o.num_features()) unsupported("BatchNorm channel count mismatch", p);
@@ -232,9 +245,18 @@ private:
         return y;
     }
 
-    Value relu6(const Value& x, const std::string& p) {
-        // Opset-13 Clip takes its bounds as inputs, which OpenCV 4.6 refuses; compose ReLU6 instead
-        // (see Relu6Form). x - 6 is exact for x in [3, 12] (Sterbenz), so the result is exactly 6 there.
+    Value relu6(const Value& x_in, const std::string& p) {
+        // Opset-13 Clip takes its bounds as inputs, which OpenCV 4.6 refuses; see Relu6Form.
+        const Value x = settle(x_in, p);
+        if (options_.relu6_form == Relu6Form::HardSigmoidScaled) {
+            Value y = same_shape(x, fresh(p + ".relu6_over_6"));
+            y.scale = 1.0 / 6.0;
+            auto& n = node("HardSigmoid", {x.name}, y.name);
+            attr_f(n, "alpha", 1.0 / 6.0);
+            attr_f(n, "beta", 0.0);
+            return y;
+        }
+        // x - 6 is exact for x in [3, 12] (Sterbenz), so Relu(x) - Relu(x - 6) is exactly 6 there.
         if (six_.empty()) six_ = initializer("relu6.six", torch::full({1}, 6.0f));
         auto r = relu(x, p);
         if (options_.relu6_form == Relu6Form::MinOfRelu) {
@@ -256,8 +278,10 @@ private:
                             std::to_string(a.w) + " vs " + std::to_string(b.c) + "x" + std::to_string(b.h) + "x" +
                             std::to_string(b.w) + ")",
                         p);
-        auto y = same_shape(a, fresh(p + ".add"));
-        node("Add", {a.name, b.name}, y.name);
+        const Value ua = a.scale == b.scale ? a : settle(a, p + ".a");
+        const Value ub = a.scale == b.scale ? b : settle(b, p + ".b");
+        auto y = same_shape(ua, fresh(p + ".add"));
+        node("Add", {ua.name, ub.name}, y.name);
         return y;
     }
 
@@ -281,7 +305,7 @@ private:
             return out;
         };
         std::int64_t eh = 0, ew = 0;
-        Value y{fresh(p), x.c, extent(x.h, eh), extent(x.w, ew)};
+        Value y{fresh(p), x.c, extent(x.h, eh), extent(x.w, ew), x.scale};  // max commutes with a positive scale
         auto& n = node("MaxPool", {x.name}, y.name);
         attr(n, "kernel_shape", {k, k});
         attr(n, "strides", {s, s});
@@ -300,9 +324,9 @@ private:
     /// adaptive_avg_pool2d(1).flatten(1)
     Value global_pool(const Value& x) {
         if (x.h == 0) unsupported("pooling a flattened value", "");
-        Value pooled{fresh("pool"), x.c, 1, 1};
+        Value pooled{fresh("pool"), x.c, 1, 1, x.scale};  // averaging is linear: the scale stays
         node("GlobalAveragePool", {x.name}, pooled.name);
-        Value flat{fresh("flatten"), x.c, 0, 0};
+        Value flat{fresh("flatten"), x.c, 0, 0, x.scale};
         attr(node("Flatten", {pooled.name}, flat.name), "axis", std::int64_t(1));
         return flat;
     }
@@ -313,10 +337,10 @@ private:
             unsupported("a linear layer over " + std::to_string(m.options.in_features()) + " features gets " +
                             std::to_string(x.c),
                         p);
-        auto wn          = initializer(p + ".weight", m.weight);
+        auto wn          = initializer(p + ".weight", m.weight.detach().to(torch::kFloat64) / x.scale);
         auto bias        = m.bias.defined() ? m.bias.detach() : torch::zeros({m.options.out_features()});
         classifier_bias_ = initializer(p + ".bias", bias);
-        Value y{fresh(p), m.options.out_features(), 0, 0};
+        Value y{fresh(p), m.options.out_features(), 0, 0, 1.0};
         auto& n = node("Gemm", {x.name, wn, classifier_bias_}, y.name);
         attr(n, "transB", std::int64_t(1));
         return y;
@@ -581,6 +605,7 @@ OnnxExportResult export_onnx(nn::StudentImpl& model, const std::string& path, co
     Value out = writer.student(model, Value{"input", 3, options.input_height, options.input_width});
     const std::int64_t num_classes = out.c;
     if (out.h != 0 || num_classes < 1) throw Error(what + ": the network does not end in a classifier");
+    if (out.scale != 1.0) throw Error(what + ": internal: the logits are left scaled");
     if (options.class_names.size() != static_cast<std::size_t>(num_classes))
         throw Error(what + ": " + std::to_string(options.class_names.size()) + " class names for a model with " +
                     std::to_string(num_classes) + " outputs");

@@ -14,11 +14,15 @@
 namespace tint::exporter {
 
 /// How ReLU6 is written. OpenCV 4.6 rejects opset-13 Clip (its bounds are inputs) and Min with a
-/// constant operand (its Eltwise layer wants two layer inputs), so the default composes ReLU6 from
-/// Relu and Sub. Min is kept for importers that take it, and so that tests can watch OpenCV.
+/// constant operand (its Eltwise layer wants two layer inputs). The default writes
+/// HardSigmoid(x; alpha = 1/6, beta = 0) = ReLU6(x) / 6, which OpenCV runs fused into the
+/// preceding convolution, and multiplies the weights of the layer that consumes it (always a
+/// convolution or the classifier in MobileNetV2, after pooling) by 6. Min is kept for importers
+/// that take it, and so that tests can watch OpenCV.
 enum class Relu6Form {
-    ReluMinusRelu,  ///< Relu(x) - Relu(x - 6): exact up to x = 12, within half an ulp of x above
-    MinOfRelu,      ///< Min(Relu(x), 6): exact, but OpenCV 4.6 cannot load it
+    HardSigmoidScaled,  ///< HardSigmoid(x / 6) with the 6 folded into the next layer: one fused op
+    ReluMinusRelu,      ///< Relu(x) - Relu(x - 6): four unfused ops; exact up to x = 12
+    MinOfRelu,          ///< Min(Relu(x), 6): exact, but OpenCV 4.6 cannot load it
 };
 
 struct OnnxExportOptions {
@@ -45,7 +49,7 @@ struct OnnxExportOptions {
 
     /// Fold eval-mode BatchNorm into the preceding convolution (fewer nodes, same outputs).
     bool fold_batch_norm = true;
-    Relu6Form relu6_form = Relu6Form::ReluMinusRelu;
+    Relu6Form relu6_form = Relu6Form::HardSigmoidScaled;
 
     /// Test hook: added to the first element of the classifier bias in the written graph, so
     /// that tests can prove the self-check rejects a graph that differs from the module.
