@@ -230,6 +230,7 @@ void WorkflowController::refreshInversionStatus() {
     QString problem;
     m_haveTokens = false;
     m_tintReady  = false;
+    m_tintReadyClasses.clear();
     for (const auto& c : p->data().classes) {
         tint::ClassInversionStatus st;
         st.class_dir = c.dir;
@@ -239,13 +240,14 @@ void WorkflowController::refreshInversionStatus() {
                 auto usable = tint::inversion_status(p->root(), c, s, false);
                 if (usable.token == tint::InversionState::Done) m_haveTokens = true;
                 if (usable.token == tint::InversionState::Done && usable.null_text == tint::InversionState::Done)
-                    m_tintReady = true;
+                    m_tintReadyClasses.push_back(int(statuses.size()));
             }
         } catch (const std::exception& e) {
             problem = tr("The Stable Diffusion folder cannot be used: %1").arg(qs(e.what()));
         }
         statuses.push_back(st);
     }
+    m_tintReady = !m_tintReadyClasses.empty();
     pane->setClassStatuses(statuses, !s.model_dir.empty(), problem);
     updateGeneratorInfo();
     updateExportActions();
@@ -367,12 +369,7 @@ void WorkflowController::generate(int classIndex, int perClass, bool useTint) {
         spec.per_class = perClass;
         spec.seed      = std::uint64_t(QDateTime::currentMSecsSinceEpoch());  // new images every time
         // Classes without a finished inversion are left out (synthesize refuses them by name).
-        if (spec.classes.empty())
-            for (int i = 0; i < int(data.classes.size()); ++i) {
-                auto st = tint::inversion_status(root, data.classes[std::size_t(i)], s, false);
-                if (st.token == tint::InversionState::Done && st.null_text == tint::InversionState::Done)
-                    spec.classes.push_back(i);
-            }
+        if (spec.classes.empty()) spec.classes = m_tintReadyClasses;
         auto engine    = m_tint;
         m_generateJob = m_engine->submit(tr("Generating images with TINT"), [engine, bridge, root, data, spec, s, done](tint::JobContext& ctx) {
             auto report = engine->synthesize(root, data, spec, s, *bridge, ctx);

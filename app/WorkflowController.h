@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 #include "JobTypes.h"
 
@@ -74,5 +75,6 @@ private:
     QHash<JobId, QString> m_exportJobs;  ///< export jobs and their kind
     bool m_haveTokens    = false;
     bool m_haveStudent   = false;
-    bool m_tintReady     = false;
+    bool m_tintReady     = false;  ///< some class has a finished token and null-text inversion
+    std::vector<int> m_tintReadyClasses;  ///< those classes, as of the last refreshInversionStatus()
 };

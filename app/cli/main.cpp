@@ -21,6 +21,7 @@
 #include "tint/Image.h"
 #include "tint/JobContext.h"
 #include "tint/Log.h"
+#include "tint/Workflow.h"
 #include "tint/Project.h"
 #include "tint/Runtime.h"
 #include "tint/Tint.h"
@@ -87,14 +88,14 @@ int usage() {
                  "           resnet18|mobilenetv2] [--width W] [--input-size PX] [--epochs N] [--batch N] [--lr X]\n"
                  "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
                  "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
-                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N]\n"
+                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
                  "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
                  "  export --project DIR --run ID --out FILE.onnx\n"
                  "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
                  "  benchmark [--data DIR] [--episodes N] [--queries Q] [--student S] [--width W] [--student-init imagenet]\n"
                  "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
                  "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
-                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N]\n"
+                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
                  "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
                  "                                    flowers): teacher, supervised and distilled student accuracy with\n"
                  "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
@@ -113,7 +114,7 @@ struct Args {
     int episodes = 10, queries = 0, finetune_blocks = 0, finetune_steps = 100;
     double target = 0.02;
     bool classic_given = false;
-    double width = 1.0, lr = 1e-3;
+    double width = 1.0, lr = 1e-3, crop_min = 0.08;
     int input_size = 84, epochs = 30, classic = 0;
     bool no_synthetic = false, batch_given = false;
     double guidance = 7.5;
@@ -155,7 +156,7 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--no-synthetic") a.no_synthetic = true;
         else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
                  s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
-                 s == "--teacher-finetune-steps") {
+                 s == "--teacher-finetune-steps" || s == "--crop-min") {
             std::string v;
             value(v);
             try {
@@ -163,6 +164,7 @@ bool parse(int argc, char** argv, Args& a) {
                 if (s == "--width") a.width = std::stod(v, &used);
                 else if (s == "--lr") a.lr = std::stod(v, &used);
                 else if (s == "--target") a.target = std::stod(v, &used);
+                else if (s == "--crop-min") a.crop_min = std::stod(v, &used);
                 else {
                     int n = std::stoi(v, &used);
                     if (s == "--input-size") a.input_size = n;
@@ -279,12 +281,7 @@ tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
 std::string shipped(const std::string& relative) {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    std::vector<std::filesystem::path> candidates;
-    if (!ec) candidates.push_back(exe.parent_path() / "../share/tintbench" / relative);
-    candidates.push_back(std::filesystem::path(TINT_SOURCE_RESOURCES) / relative);
-    for (const auto& c : candidates)
-        if (std::filesystem::is_directory(c, ec)) return c.lexically_normal().string();
-    return {};
+    return tint::find_shipped(relative, ec ? std::string() : exe.parent_path().string(), TINT_SOURCE_RESOURCES);
 }
 
 // The ImageNet MobileNetV2 that ships with the workbench.
@@ -300,24 +297,31 @@ std::string student_init_dir(const Args& a) {
     return shipped_teacher();
 }
 
+// The settings distill and benchmark share (DistillSpec and BenchmarkSpec name them alike).
+template <class Spec>
+void set_training_options(Spec& spec, const Args& a) {
+    spec.teacher_features        = a.teacher_features;
+    spec.teacher_finetune_blocks = a.finetune_blocks;
+    spec.teacher_finetune_steps  = a.finetune_steps;
+    spec.head                    = a.head;
+    spec.student                 = a.student;
+    spec.width                   = a.width;
+    spec.student_init            = a.student_init;
+    spec.student_init_dir        = student_init_dir(a);
+    spec.input_size              = a.input_size;
+    spec.crop_min                = a.crop_min;
+    spec.epochs                  = a.epochs;
+    if (a.batch_given) spec.batch_size = a.batch;
+    spec.lr                      = a.lr;
+    spec.seed                    = a.seed;
+}
+
 int run_benchmark(const Args& a, tint::JobContext& ctx) {
     tint::BenchmarkSpec spec;
     spec.data_dir = !a.data.empty() ? a.data : shipped("demo/flowers");
     if (spec.data_dir.empty()) throw tint::Error("benchmark needs --data DIR (a folder per class; the demo flowers were not found)");
     spec.teacher_dir       = !a.teacher.empty() ? a.teacher : shipped_teacher();
-    spec.teacher_features  = a.teacher_features;
-    spec.teacher_finetune_blocks = a.finetune_blocks;
-    spec.teacher_finetune_steps  = a.finetune_steps;
-    spec.head              = a.head;
-    spec.student           = a.student;
-    spec.width             = a.width;
-    spec.student_init      = a.student_init;
-    spec.student_init_dir  = student_init_dir(a);
-    spec.input_size        = a.input_size;
-    spec.epochs            = a.epochs;
-    if (a.batch_given) spec.batch_size = a.batch;
-    spec.lr                = a.lr;
-    spec.seed              = a.seed;
+    set_training_options(spec, a);
     spec.episodes          = a.episodes;
     spec.queries           = a.queries;
     spec.target_half_width = a.target;
@@ -520,19 +524,7 @@ int run(const Args& a) {
         tint::DistillSpec spec;
         spec.teacher_dir = !a.teacher.empty() ? a.teacher : p.data().models.teacher_dir;
         if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
-        spec.head              = a.head;
-        spec.teacher_features  = a.teacher_features;
-        spec.teacher_finetune_blocks = a.finetune_blocks;
-        spec.teacher_finetune_steps  = a.finetune_steps;
-        spec.student_init      = a.student_init;
-        spec.student_init_dir  = student_init_dir(a);
-        spec.student           = a.student;
-        spec.width             = a.width;
-        spec.input_size        = a.input_size;
-        spec.epochs            = a.epochs;
-        if (a.batch_given) spec.batch_size = a.batch;
-        spec.lr                = a.lr;
-        spec.seed              = a.seed;
+        set_training_options(spec, a);
         spec.classic_per_class = a.classic;
         spec.use_synthetic     = !a.no_synthetic;
         spec.validation_dir    = a.validation;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "support/DemoPhotos.h"
 #include "distill/augment.h"
 #include "distill/classic_generator.h"
 #include "tint/Error.h"
@@ -400,9 +401,7 @@ private Q_SLOTS:
         std::vector<ClassSupport> classes;
         for (std::string c : {"daisy", "roses"}) {
             ClassSupport s{c, {}};
-            std::vector<std::string> files;
-            for (const auto& e : fs::directory_iterator(kFlowers + "/" + c)) files.push_back(e.path().string());
-            std::sort(files.begin(), files.end());
+            const auto files = testdata::demo_flower_files(c);
             s.images.assign(files.begin(), files.begin() + 2);
             classes.push_back(s);
         }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <set>
 
+#include "support/DemoPhotos.h"
 #include "distill/evaluation.h"
 #include "distill/heads.h"
 #include "distill/kd_trainer.h"
@@ -119,21 +120,10 @@ private Q_SLOTS:
     void initTestCase() {
         tint::set_compute_threads(2);
         QVERIFY(tmp_.isValid());
-        std::vector<fs::path> dirs;
-        for (const auto& e : fs::directory_iterator(kFlowers))
-            if (e.is_directory()) dirs.push_back(e.path());
-        std::sort(dirs.begin(), dirs.end());
-        for (const auto& d : dirs) {
-            std::vector<std::string> fl;
-            for (const auto& e : fs::directory_iterator(d))
-                if (e.path().extension() == ".jpg") fl.push_back(e.path().string());
-            std::sort(fl.begin(), fl.end());
-            for (const auto& f : fl) {
-                files_.push_back(f);
-                labels_.push_back(static_cast<std::int64_t>(classes_.size()));
-            }
-            classes_.push_back(d.filename().string());
-        }
+        const auto photos = testdata::demo_flowers();
+        files_   = photos.files;
+        labels_  = photos.labels;
+        classes_ = photos.classes;
         QCOMPARE(files_.size(), std::size_t(60));
         teacher_ = load_teacher(kMobileNet);
         // Logistic regression on the first 5 photos of each class.

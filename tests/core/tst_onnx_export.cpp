@@ -26,6 +26,7 @@
 #include <set>
 
 #include "export/onnx_export.h"
+#include "support/DemoPhotos.h"
 #include "io/safetensors.h"
 #include "nn/students.h"
 #include "tint/Error.h"
@@ -37,7 +38,6 @@ using tint::exporter::OnnxExportOptions;
 
 namespace {
 const std::string kStudents = TINT_TEST_DATA "/students/";
-const std::string kFlowers  = TINT_SOURCE_RESOURCES "/demo/flowers/";
 constexpr int kSize         = 84;
 constexpr double kTolerance = 1e-4;
 const std::vector<std::string> kClasses{"daisy", "dandelion", "roses", "sunflowers", "tulips"};
@@ -120,10 +120,7 @@ void calibrateBatchNorm(tint::nn::StudentImpl& model, const torch::Tensor& image
 std::vector<std::string> flowerPhotos() {
     std::vector<std::string> out;
     for (const auto& cls : kClasses) {
-        std::vector<std::string> files;
-        for (const auto& e : fs::directory_iterator(kFlowers + cls))
-            if (e.path().extension() == ".jpg") files.push_back(e.path().string());
-        std::sort(files.begin(), files.end());
+        const auto files = testdata::demo_flower_files(cls);
         if (!files.empty()) out.push_back(files.front());
     }
     return out;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "support/DemoPhotos.h"
 #include "distill/kd_trainer.h"
 #include "distill/student_init.h"
 #include "distill/teacher.h"
@@ -26,21 +27,7 @@ const std::string kMobileNet = TINT_SOURCE_RESOURCES "/models/imagenet-mobilenet
 const std::string kFlowers   = TINT_SOURCE_RESOURCES "/demo/flowers";
 const std::string kDinov2    = TINT_TEST_DATA "/teachers/dinov2-tiny";
 
-std::vector<std::string> flowerFiles(const std::string& cls = {}) {
-    std::vector<std::string> out;
-    std::vector<fs::path> dirs;
-    for (const auto& e : fs::directory_iterator(kFlowers))
-        if (e.is_directory() && (cls.empty() || e.path().filename() == cls)) dirs.push_back(e.path());
-    std::sort(dirs.begin(), dirs.end());
-    for (const auto& d : dirs) {
-        std::vector<std::string> files;
-        for (const auto& e : fs::directory_iterator(d))
-            if (e.path().extension() == ".jpg") files.push_back(e.path().string());
-        std::sort(files.begin(), files.end());
-        out.insert(out.end(), files.begin(), files.end());
-    }
-    return out;
-}
+std::vector<std::string> flowerFiles(const std::string& cls = {}) { return testdata::demo_flowers(cls).files; }
 
 QString errorOf(const std::function<void()>& f) {
     try {

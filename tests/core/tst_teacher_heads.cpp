@@ -14,6 +14,7 @@
 #include <set>
 #include <map>
 
+#include "support/DemoPhotos.h"
 #include "distill/heads.h"
 #include "distill/teacher.h"
 #include "distill/teacher_finetune.h"
@@ -33,7 +34,6 @@ using namespace tint::distill;
 namespace {
 const std::string kTeachers  = TINT_TEST_DATA "/teachers/";
 const std::string kMobileNet = TINT_SOURCE_RESOURCES "/models/imagenet-mobilenetv2";
-const std::string kFlowers   = TINT_SOURCE_RESOURCES "/demo/flowers";
 
 double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
     return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
@@ -67,22 +67,9 @@ struct Flowers {
 };
 
 Flowers loadFlowers() {
-    Flowers f;
-    std::vector<fs::path> dirs;
-    for (const auto& e : fs::directory_iterator(kFlowers))
-        if (e.is_directory()) dirs.push_back(e.path());
-    std::sort(dirs.begin(), dirs.end());
-    for (const auto& d : dirs) {
-        std::vector<fs::path> files;
-        for (const auto& e : fs::directory_iterator(d))
-            if (e.path().extension() == ".jpg") files.push_back(e.path());
-        std::sort(files.begin(), files.end());
-        for (const auto& p : files) {
-            f.images.push_back(tint::load_image_rgb(p.string()));
-            f.labels.push_back(static_cast<std::int64_t>(f.classes.size()));
-        }
-        f.classes.push_back(d.filename().string());
-    }
+    const auto set = testdata::demo_flowers();
+    Flowers f{set.classes, {}, set.labels};
+    for (const auto& file : set.files) f.images.push_back(tint::load_image_rgb(file));
     return f;
 }
 

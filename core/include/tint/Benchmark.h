@@ -26,6 +26,7 @@ struct BenchmarkSpec {
     std::string student_init;                     ///< "" or "imagenet" (MobileNetV2 ×1.0)
     std::string student_init_dir;                 ///< empty: teacher_dir
     int input_size   = 84;
+    double crop_min  = 0.08;  ///< as DistillSpec::crop_min
     int epochs       = 30;
     int batch_size   = 32;
     double lr        = 1e-3;

@@ -32,6 +32,10 @@ struct DistillSpec {
     std::string student_init;
     std::string student_init_dir;
     int input_size        = 84;
+    /// Smallest crop (fraction of the image area) of the on-the-fly random resized crop while
+    /// training; torchvision's default 0.08. Larger values keep more of each image, so the crop
+    /// stays closer to what the teacher labelled.
+    double crop_min       = 0.08;
     int epochs            = 30;
     int batch_size        = 32;
     double lr             = 1e-3;

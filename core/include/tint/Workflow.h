@@ -26,8 +26,12 @@ std::string distill_spec_to_json(const DistillSpec& spec);
 TintSettings tint_settings_from_json(const std::string& text, const std::string& where);
 DistillSpec distill_spec_from_json(const std::string& text, const std::string& where);
 
-/// A model shipped with the application (resources/models/<name>): looked for beside the
-/// executable's share/ folder, then in the source tree. Empty when not found.
+/// A folder shipped with the application (resources/<relative>, e.g. "demo/flowers"): looked for
+/// in the installed share/tintbench beside the executable's folder, then in the source tree.
+/// Empty when not found.
+std::string find_shipped(const std::string& relative, const std::string& executable_dir,
+                         const std::string& source_resources_dir);
+/// find_shipped("models/" + name, ...).
 std::string find_shipped_model(const std::string& name, const std::string& executable_dir,
                                const std::string& source_resources_dir);
 

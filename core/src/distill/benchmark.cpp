@@ -138,6 +138,8 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     if (spec.teacher_features != "pooled" && spec.teacher_features != "logits")
         throw Error("benchmark: unknown teacher features '" + spec.teacher_features + "' (pooled or logits)");
     if (spec.train_distilled && spec.classic_per_class < 0) throw Error("benchmark: --classic must not be negative");
+    if (!(spec.crop_min > 0 && spec.crop_min <= 1))
+        throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
 
     distill::EpisodeSampler sampler(spec.data_dir);
     std::size_t smallest = 0;
@@ -261,6 +263,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         base.student_init_dir = spec.student_init_dir.empty() ? spec.teacher_dir : spec.student_init_dir;
         base.freeze_batchnorm = spec.student_init == "imagenet";
         base.input_size       = spec.input_size;
+        base.augment.crop.scale_min = spec.crop_min;
         base.batch_size       = spec.batch_size;
         base.epochs           = spec.epochs;
         base.lr               = spec.lr;
@@ -386,7 +389,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
 
 std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
     nlohmann::json spec{{"data_dir", s.data_dir}, {"teacher_dir", s.teacher_dir}, {"teacher_features", s.teacher_features},
-                        {"teacher_finetune_blocks", s.teacher_finetune_blocks}, {"teacher_finetune_steps", s.teacher_finetune_steps},
+                        {"teacher_finetune_blocks", s.teacher_finetune_blocks}, {"crop_min", s.crop_min}, {"teacher_finetune_steps", s.teacher_finetune_steps},
                         {"head", s.head}, {"student", s.student}, {"width", s.width}, {"student_init", s.student_init},
                         {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
                         {"temperature", s.temperature}, {"alpha", s.alpha}, {"n_way", s.n_way}, {"k_shot", s.k_shot},

@@ -94,6 +94,8 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
         throw Error("no teacher is configured: choose a DINOv2 or CLIP vision folder, or the built-in ImageNet MobileNetV2");
     if (spec.epochs < 1 || spec.batch_size < 1 || spec.input_size < 16)
         throw Error("epochs and batch size must be positive and the input size at least 16 pixels");
+    if (!(spec.crop_min > 0 && spec.crop_min <= 1))
+        throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
 
     DistillResult result;
     result.run_id  = spec.run_id.empty() ? new_run_id() : spec.run_id;
@@ -227,6 +229,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     o.student         = spec.student;
     o.student_width   = spec.width;
     o.input_size      = spec.input_size;
+    o.augment.crop.scale_min = spec.crop_min;
     o.batch_size      = spec.batch_size;
     o.epochs          = spec.epochs;
     o.lr              = spec.lr;

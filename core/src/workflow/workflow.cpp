@@ -119,6 +119,7 @@ std::string distill_spec_to_json(const DistillSpec& s) {
     // (a run's config.json must equal this text of the spec it is resumed with).
     if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
     if (!s.student_init.empty()) j["student_init"] = s.student_init;
+    if (s.crop_min != DistillSpec{}.crop_min) j["crop_min"] = s.crop_min;
     if (s.teacher_finetune_blocks > 0) {
         j["teacher_finetune_blocks"] = s.teacher_finetune_blocks;
         j["teacher_finetune_steps"]  = s.teacher_finetune_steps;
@@ -145,6 +146,7 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
     take(j, "validation_dir", s.validation_dir, where);
     take(j, "teacher_features", s.teacher_features, where);
     take(j, "student_init", s.student_init, where);
+    take(j, "crop_min", s.crop_min, where);
     take(j, "teacher_finetune_blocks", s.teacher_finetune_blocks, where);
     take(j, "teacher_finetune_steps", s.teacher_finetune_steps, where);
     return s;
@@ -152,9 +154,14 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
 
 std::string find_shipped_model(const std::string& name, const std::string& executable_dir,
                                const std::string& source_resources_dir) {
+    return find_shipped("models/" + name, executable_dir, source_resources_dir);
+}
+
+std::string find_shipped(const std::string& relative, const std::string& executable_dir,
+                         const std::string& source_resources_dir) {
     std::vector<fs::path> candidates;
-    if (!executable_dir.empty()) candidates.push_back(fs::path(executable_dir) / "../share/tintbench/models" / name);
-    if (!source_resources_dir.empty()) candidates.push_back(fs::path(source_resources_dir) / "models" / name);
+    if (!executable_dir.empty()) candidates.push_back(fs::path(executable_dir) / "../share/tintbench" / relative);
+    if (!source_resources_dir.empty()) candidates.push_back(fs::path(source_resources_dir) / relative);
     std::error_code ec;
     for (const auto& c : candidates)
         if (fs::is_directory(c, ec)) return fs::weakly_canonical(c, ec).string();
