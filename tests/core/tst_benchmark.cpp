@@ -118,6 +118,30 @@ private Q_SLOTS:
         QCOMPARE(r2.onnx_ms_per_image, -1.0);
     }
 
+    // The teacher's last blocks fine-tuned on each episode's supports and restored afterwards (the
+    // second episode could not fine-tune an already fine-tuned teacher), reproducibly.
+    void fineTunedTeacherPerEpisode() {
+        Context ctx;
+        Events ev;
+        auto spec                    = tinySpec();
+        spec.teacher_finetune_blocks = 2;
+        spec.teacher_finetune_steps  = 3;
+        spec.train_supervised        = false;
+        spec.onnx_runs               = 0;
+        const auto r = tint::run_benchmark(spec, ev, ctx);
+        QCOMPARE(r.episodes_done, 2);
+        QCOMPARE(r.arms.size(), std::size_t(2));  // teacher, distilled student
+        for (const auto& arm : r.arms)
+            for (double a : arm.accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
+        const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
+        QCOMPARE(j["spec"]["teacher_finetune_blocks"].get<int>(), 2);
+        Context ctx2;
+        Events ev2;
+        const auto r2 = tint::run_benchmark(spec, ev2, ctx2);
+        QCOMPARE(r2.arms[0].accuracies, r.arms[0].accuracies);
+        QCOMPARE(r2.arms[1].accuracies, r.arms[1].accuracies);
+    }
+
     // Stop after the current episode: the finished episodes are kept and summarised.
     void stopAfterEpisode() {
         Context ctx;
@@ -170,6 +194,14 @@ private Q_SLOTS:
         spec          = tinySpec();
         spec.data_dir = kFlowers + "/no-such-folder";
         QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("not a folder"));
+        for (double bad : {0.0, -0.1, 1.5}) {
+            spec          = tinySpec();
+            spec.crop_min = bad;
+            QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("smallest training crop"));
+        }
+        spec                         = tinySpec();
+        spec.teacher_finetune_blocks = 40;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("cannot fine-tune 40 blocks; it has 17"));
     }
 };
 

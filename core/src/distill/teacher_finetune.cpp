@@ -51,10 +51,7 @@ public:
             saved_.emplace_back(p, p.requires_grad());
             p.set_requires_grad(false);
         }
-        for (const auto& [name, t] : tail) {
-            (void)name;
-            const_cast<torch::Tensor&>(t).set_requires_grad(true);
-        }
+        for (const auto& item : tail) item.second.set_requires_grad(true);
     }
     ~GradScope() {
         for (auto& [p, flag] : saved_) {
