@@ -25,6 +25,7 @@
 #include "nn/students.h"
 #include "runtime/seed.h"
 #include "tint/Error.h"
+#include "tint/Log.h"
 #include "tint/Image.h"
 #include "tint/JobContext.h"
 
@@ -238,7 +239,12 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             distill::Teacher* t = nullptr;
             std::vector<std::pair<std::string, torch::Tensor>> saved;
             ~TailGuard() {
-                if (t) distill::restore_tail(*t, saved);
+                if (!t) return;
+                try {
+                    distill::restore_tail(*t, saved);
+                } catch (const std::exception& ex) {  // a destructor must not throw
+                    log::error("tint.distill", std::string("benchmark: the teacher could not be restored: ") + ex.what());
+                }
             }
         } tail_guard;
         if (spec.teacher_finetune_blocks > 0) {
