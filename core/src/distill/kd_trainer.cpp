@@ -1,4 +1,5 @@
 #include "distill/kd_trainer.h"
+#include "distill/optim.h"
 
 #include "distill/student_init.h"
 
@@ -111,10 +112,7 @@ private:
 };
 
 double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, std::int64_t warmup) {
-    if (step < warmup) return o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
-    const std::int64_t span = std::max<std::int64_t>(1, total - warmup);
-    const double progress   = static_cast<double>(step - warmup) / static_cast<double>(span);
-    return o.lr * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+    return o.lr * warmup_cosine(step, total, warmup);
 }
 
 }  // namespace
@@ -313,13 +311,8 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
                     torch::Tensor& p = params[i].second;
                     if (!p.grad().defined()) continue;
                     const torch::Tensor g = p.grad();
-                    if (o.optimizer == KdOptimizer::AdamW) {  // torch.optim.AdamW, amsgrad off
-                        p.mul_(1.0 - lr * o.weight_decay);
-                        m[i].mul_(kBeta1).add_(g, 1.0 - kBeta1);
-                        v[i].mul_(kBeta2).addcmul_(g, g, 1.0 - kBeta2);
-                        const double bc1 = 1.0 - std::pow(kBeta1, t), bc2 = 1.0 - std::pow(kBeta2, t);
-                        const torch::Tensor denom = (v[i].sqrt() / std::sqrt(bc2)).add_(kEps);
-                        p.addcdiv_(m[i], denom, -lr / bc1);
+                    if (o.optimizer == KdOptimizer::AdamW) {
+                        adamw_update(p, g, m[i], v[i], lr, o.weight_decay, t, kBeta1, kBeta2, kEps);
                     } else {  // torch.optim.SGD, nesterov, weight decay coupled
                         const torch::Tensor d = o.weight_decay != 0.0 ? g + o.weight_decay * p : g;
                         if (step == 0) m[i].copy_(d); else m[i].mul_(o.momentum).add_(d);

@@ -9,6 +9,7 @@
 
 #include "distill/augment.h"
 #include "distill/heads.h"
+#include "distill/optim.h"
 #include "io/safetensors.h"
 #include "tint/Error.h"
 #include "tint/FileUtil.h"
@@ -149,7 +150,7 @@ TeacherFineTuneReport fine_tune_teacher(Teacher& teacher, const std::vector<Imag
     }
     BackgroundLoader loader(std::move(samples), lo, ctx ? ctx->cancel() : CancelToken{});
 
-    // AdamW (torch.optim.AdamW, amsgrad off) written out so that it is the same in every LibTorch.
+    // AdamW on the tail and the classifier (distill/optim.h).
     std::vector<torch::Tensor> params;
     std::vector<double> lrs;
     for (auto& [n, t] : tail) params.push_back(t), lrs.push_back(o.lr);
@@ -157,7 +158,6 @@ TeacherFineTuneReport fine_tune_teacher(Teacher& teacher, const std::vector<Imag
     params.push_back(weight), lrs.push_back(o.lr * 10.0);
     std::vector<torch::Tensor> m, v;
     for (const auto& p : params) m.push_back(torch::zeros_like(p)), v.push_back(torch::zeros_like(p));
-    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
     const int warmup = std::max(1, o.steps / 10);
 
     try {
@@ -182,19 +182,11 @@ TeacherFineTuneReport fine_tune_teacher(Teacher& teacher, const std::vector<Imag
             for (auto& p : params)
                 if (p.grad().defined()) p.mutable_grad().zero_();
             loss.backward();
-            const double sched = step < warmup ? static_cast<double>(step + 1) / warmup
-                                               : 0.5 * (1.0 + std::cos(M_PI * (step - warmup) / std::max(1, o.steps - warmup)));
+            const double sched = warmup_cosine(step, o.steps, warmup);
             torch::NoGradGuard no_grad;
-            const double bc1 = 1.0 - std::pow(b1, step + 1), bc2 = 1.0 - std::pow(b2, step + 1);
             for (std::size_t i = 0; i < params.size(); ++i) {
-                auto g = params[i].grad();
-                if (!g.defined()) continue;
-                const double lr = lrs[i] * sched;
-                params[i].mul_(1.0 - lr * o.weight_decay);
-                m[i].mul_(b1).add_(g, 1.0 - b1);
-                v[i].mul_(b2).addcmul_(g, g, 1.0 - b2);
-                auto denom = (v[i] / bc2).sqrt_().add_(eps);
-                params[i].addcdiv_(m[i], denom, -lr / bc1);
+                const auto g = params[i].grad();
+                if (g.defined()) adamw_update(params[i], g, m[i], v[i], lrs[i] * sched, o.weight_decay, step + 1.0);
             }
             report.losses.push_back(lv);
             report.steps = step + 1;
