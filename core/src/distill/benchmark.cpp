@@ -174,9 +174,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     topt.imagenet_logits = spec.teacher_features == "logits";
     ctx.report({"teacher", 0, 0, std::nan(""), spec.teacher_dir});
     auto teacher = distill::load_teacher(spec.teacher_dir, topt, &ctx);
-    if (spec.teacher_finetune_blocks < 0 || spec.teacher_finetune_blocks > teacher->block_count())
-        throw Error("benchmark: cannot fine-tune " + std::to_string(spec.teacher_finetune_blocks) + " blocks; it has " +
-                    std::to_string(teacher->block_count()));
+    teacher->check_fine_tune_blocks(spec.teacher_finetune_blocks, /*zero_means_off=*/true);
     std::vector<std::string> all_files;
     for (const auto& f : sampler.files()) all_files.insert(all_files.end(), f.begin(), f.end());
     std::map<std::string, std::int64_t> row;

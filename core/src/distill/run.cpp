@@ -122,9 +122,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     distill::TeacherOptions topt;
     topt.imagenet_logits = spec.teacher_features == "logits";
     auto teacher = distill::load_teacher(spec.teacher_dir, topt, &ctx);
-    if (spec.teacher_finetune_blocks < 0 || spec.teacher_finetune_blocks > teacher->block_count())
-        throw Error("cannot fine-tune " + std::to_string(spec.teacher_finetune_blocks) + " blocks; it has " +
-                    std::to_string(teacher->block_count()) + " (teacher '" + spec.teacher_dir + "')");
+    teacher->check_fine_tune_blocks(spec.teacher_finetune_blocks, /*zero_means_off=*/true);
     if (spec.teacher_finetune_blocks > 0 && spec.teacher_finetune_steps < 1)
         throw Error("teacher fine-tuning needs at least one step");
     // The run folder is made once the settings are known to work with this teacher.

@@ -79,10 +79,14 @@ torch::Tensor Teacher::features(const std::vector<ImageU8>& images, JobContext* 
     return torch::cat(parts, 0);
 }
 
+void Teacher::check_fine_tune_blocks(int blocks, bool zero_means_off) const {
+    if ((blocks == 0 && zero_means_off) || (blocks >= 1 && blocks <= block_count())) return;
+    throw Error(teacher_kind_name(kind_) + " teacher '" + folder_ + "': cannot fine-tune " + std::to_string(blocks) +
+                " blocks; it has " + std::to_string(block_count()));
+}
+
 std::vector<std::pair<std::string, torch::Tensor>> Teacher::tail_parameters(int blocks) {
-    if (blocks < 1 || blocks > block_count())
-        throw Error(teacher_kind_name(kind_) + " teacher '" + folder_ + "': cannot fine-tune " + std::to_string(blocks) +
-                    " blocks; it has " + std::to_string(block_count()));
+    check_fine_tune_blocks(blocks);
     const auto prefixes = tail_prefixes(blocks);
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& item : model().named_parameters(/*recurse=*/true)) {

@@ -73,6 +73,9 @@ public:
     /// 1x1 head convolution, image projection; the ImageNet classifier when its logits are the
     /// features), keyed by their names in the model. Throws for blocks outside [1, block_count()].
     std::vector<std::pair<std::string, torch::Tensor>> tail_parameters(int blocks);
+    /// Throws, naming the teacher, unless 1 <= blocks <= block_count() (or blocks == 0 when
+    /// `zero_means_off`: no fine-tuning).
+    void check_fine_tune_blocks(int blocks, bool zero_means_off = false) const;
     /// The network (its parameters are what fine-tuning freezes and unfreezes).
     virtual torch::nn::Module& model() = 0;
     /// Preprocessed pixels -> features with autograd, on the model's device.
