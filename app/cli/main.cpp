@@ -96,6 +96,7 @@ int usage() {
                  "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
                  "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
                  "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
+                 "           [--feature-weight B] [--no-distilled-augment] [--no-supervised]\n"
                  "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
                  "                                    flowers): teacher, supervised and distilled student accuracy with\n"
                  "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
@@ -114,7 +115,8 @@ struct Args {
     int episodes = 10, queries = 0, finetune_blocks = 0, finetune_steps = 100;
     double target = 0.02;
     bool classic_given = false;
-    double width = 1.0, lr = 1e-3, crop_min = 0.08;
+    double width = 1.0, lr = 1e-3, crop_min = 0.08, feature_weight = 0.0;
+    bool no_supervised = false, no_augment = false;
     int input_size = 84, epochs = 30, classic = 0;
     bool no_synthetic = false, batch_given = false;
     double guidance = 7.5;
@@ -154,9 +156,11 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--student-init") value(a.student_init);
         else if (s == "--data") value(a.data);
         else if (s == "--no-synthetic") a.no_synthetic = true;
+        else if (s == "--no-supervised") a.no_supervised = true;
+        else if (s == "--no-distilled-augment") a.no_augment = true;
         else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
                  s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
-                 s == "--teacher-finetune-steps" || s == "--crop-min") {
+                 s == "--teacher-finetune-steps" || s == "--crop-min" || s == "--feature-weight") {
             std::string v;
             value(v);
             try {
@@ -165,6 +169,7 @@ bool parse(int argc, char** argv, Args& a) {
                 else if (s == "--lr") a.lr = std::stod(v, &used);
                 else if (s == "--target") a.target = std::stod(v, &used);
                 else if (s == "--crop-min") a.crop_min = std::stod(v, &used);
+                else if (s == "--feature-weight") a.feature_weight = std::stod(v, &used);
                 else {
                     int n = std::stoi(v, &used);
                     if (s == "--input-size") a.input_size = n;
@@ -326,6 +331,9 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
     spec.queries           = a.queries;
     spec.target_half_width = a.target;
     if (a.classic_given) spec.classic_per_class = a.classic;
+    spec.feature_weight    = a.feature_weight;
+    spec.distilled_augment = !a.no_augment;
+    spec.train_supervised  = !a.no_supervised;
     std::printf("benchmark on %s: %d episodes, %d-way %d-shot, teacher %s (%s, %s head), student %s x%g%s at %d px, "
                 "%d epochs, %d classic images per class, seed %llu\n",
                 spec.data_dir.c_str(), spec.episodes, spec.n_way, spec.k_shot, spec.teacher_dir.c_str(),

@@ -142,6 +142,32 @@ private Q_SLOTS:
         QCOMPARE(r2.arms[1].accuracies, r.arms[1].accuracies);
     }
 
+    // The distilled student with the feature term and without on-the-fly augmentation: runs,
+    // reproducibly, and the spec says so in the JSON; a negative feature weight is refused up front.
+    void featureTermAndTeacherViews() {
+        Context ctx;
+        Events ev;
+        auto spec              = tinySpec();
+        spec.feature_weight    = 1.0;
+        spec.distilled_augment = false;
+        spec.train_supervised  = false;
+        spec.onnx_runs         = 0;
+        const auto r = tint::run_benchmark(spec, ev, ctx);
+        QCOMPARE(r.arms.size(), std::size_t(2));
+        for (double a : r.arms[1].accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
+        const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
+        QCOMPARE(j["spec"]["feature_weight"].get<double>(), 1.0);
+        QCOMPARE(j["spec"]["distilled_augment"].get<bool>(), false);
+        Context ctx2;
+        Events ev2;
+        QCOMPARE(tint::run_benchmark(spec, ev2, ctx2).arms[1].accuracies, r.arms[1].accuracies);
+        spec.feature_weight = -0.5;
+        Context ctx3;
+        Events ev3;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev3, ctx3); }).contains("feature weight"));
+        QVERIFY(ev3.seen.empty());
+    }
+
     // Stop after the current episode: the finished episodes are kept and summarised.
     void stopAfterEpisode() {
         Context ctx;

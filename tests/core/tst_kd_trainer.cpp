@@ -363,15 +363,23 @@ private Q_SLOTS:
         QTest::addColumn<int>("optimizer");
         QTest::newRow("adamw") << int(KdOptimizer::AdamW);
         QTest::newRow("sgd") << int(KdOptimizer::Sgd);
+        QTest::newRow("adamw-feature-term") << int(KdOptimizer::AdamW) + 100;  // with the projected feature term
     }
     void resumeEqualsUninterrupted() {
         QFETCH(int, optimizer);
+        const bool features = optimizer >= 100;
+        optimizer %= 100;
         KdOptions o  = smallOptions();
         o.optimizer  = static_cast<KdOptimizer>(optimizer);
         o.lr         = optimizer == int(KdOptimizer::Sgd) ? 0.05 : 3e-3;
         o.alpha      = 0.3;
-        const KdData d = data(20);
-        const std::string tag = optimizer == int(KdOptimizer::Sgd) ? "sgd" : "adamw";
+        KdData d = data(20);
+        if (features) {  // 7-d teacher features: the 16-d student goes through a trained projection
+            torch::manual_seed(3);
+            d.teacher_features = torch::randn({20, 7});
+            o.feature_weight   = 0.5;
+        }
+        const std::string tag = optimizer == int(KdOptimizer::Sgd) ? "sgd" : (features ? "features" : "adamw");
         o.checkpoint_path     = tmp("full-" + tag + ".safetensors");
         const KdResult full   = train_kd(d, o, nullptr, nullptr);
         QCOMPARE(full.epochs_done, 3);
@@ -403,6 +411,45 @@ private Q_SLOTS:
         } catch (const tint::Error& e) {
             QVERIFY2(std::string(e.what()).find("differs in: lr") != std::string::npos, e.what());
         }
+    }
+
+    // The feature term: 1 - cosine by hand, and training with it pulls the student's (projected)
+    // features toward the teacher's; refused without teacher features or with a negative weight.
+    void featureTerm() {
+        const auto s = torch::tensor({{1.0, 0.0}, {1.0, 1.0}, {2.0, 0.0}}), t = torch::tensor({{3.0, 0.0}, {-1.0, -1.0}, {0.0, 5.0}});
+        QVERIFY(std::abs(feature_loss(s, t).item<double>() - (0.0 + 2.0 + 1.0) / 3.0) < 1e-6);
+        bool threw = false;
+        try {
+            feature_loss(torch::zeros({2, 3}), torch::zeros({2, 4}));
+        } catch (const tint::Error&) {
+            threw = true;
+        }
+        QVERIFY(threw);
+
+        KdOptions o      = smallOptions();
+        o.epochs         = 10;
+        o.lr             = 1e-2;
+        o.feature_weight = 5.0;
+        KdData d         = data(20);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, train_kd(d, o));  // no teacher features
+        // The real teacher's 1280-d features of these photos, through the trained 16 -> 1280
+        // projection; views as the teacher saw them (no on-the-fly augmentation).
+        std::vector<tint::ImageU8> imgs;
+        for (const auto& f : d.files) imgs.push_back(tint::load_image_rgb(f));
+        d.teacher_features         = teacher_->features(imgs);
+        o.augment.random_crop      = false;
+        o.augment.flip_probability = o.augment.jitter_probability = 0.0;
+        Hooks hooks;
+        const KdResult r = train_kd(d, o, nullptr, &hooks);
+        QCOMPARE(r.epochs_done, 10);
+        double first = 0, last = 0;
+        for (std::size_t i = 0; i < 3; ++i) first += hooks.steps[i].feature / 3;
+        for (std::size_t i = hooks.steps.size() - 3; i < hooks.steps.size(); ++i) last += hooks.steps[i].feature / 3;
+        qInfo("feature term (1 - cos): first epoch %.3f, last epoch %.3f", first, last);
+        QVERIFY2(first > 0.5 && last < 0.6 * first, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(last)));
+        for (const auto& st : hooks.steps) QVERIFY(std::abs(st.loss - (st.kd + o.feature_weight * st.feature)) < 1e-4);
+        o.feature_weight = -1.0;
+        QVERIFY_THROWS_EXCEPTION(tint::Error, train_kd(d, o));
     }
 
     void mixedPrecisionIsCudaOnly() {

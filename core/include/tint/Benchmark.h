@@ -32,6 +32,10 @@ struct BenchmarkSpec {
     double lr        = 1e-3;
     double temperature = 4.0;
     double alpha       = 0.0;
+    double feature_weight = 0.0;  ///< as DistillSpec::feature_weight (distilled student only)
+    /// The distilled student's on-the-fly augmentation (crop, flip, jitter). Off: it sees exactly
+    /// the images the teacher labelled (its variety then comes from the classic generator).
+    bool distilled_augment = true;
     int n_way  = 5;
     int k_shot = 5;
     int queries = 0;          ///< per class; 0: as many as the smallest class leaves after the supports

@@ -139,6 +139,8 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     if (spec.teacher_features != "pooled" && spec.teacher_features != "logits")
         throw Error("benchmark: unknown teacher features '" + spec.teacher_features + "' (pooled or logits)");
     if (spec.train_distilled && spec.classic_per_class < 0) throw Error("benchmark: --classic must not be negative");
+    if (!(spec.feature_weight >= 0) || !std::isfinite(spec.feature_weight))
+        throw Error("benchmark: the feature weight must be 0 or positive");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
 
@@ -335,9 +337,16 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             torch::Tensor f = ep_features.index_select(0, s_rows);
             if (!extra.empty()) f = torch::cat({f, teacher->features(extra, &ectx)}, 0);
             kd.teacher_probs     = head->predict_proba(f).to(torch::kFloat32);
+            if (spec.feature_weight > 0.0) kd.teacher_features = f.to(torch::kFloat32);
             distill::KdOptions o = base;
             o.temperature        = spec.temperature;
             o.alpha              = spec.alpha;
+            o.feature_weight     = spec.feature_weight;
+            if (!spec.distilled_augment) {
+                o.augment.random_crop        = false;
+                o.augment.flip_probability   = 0.0;
+                o.augment.jitter_probability = 0.0;
+            }
             ectx.set_phase(e, 0.15 + sup_share, 1.0, "distilled student");
             auto r        = distill::train_kd(kd, o, &ectx);
             out.distilled = accuracy_of(distill::student_logits(*r.student, pixels.index_select(0, q_rows)), ep.query_labels);
@@ -399,7 +408,7 @@ std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
                         {"teacher_finetune_blocks", s.teacher_finetune_blocks}, {"crop_min", s.crop_min}, {"teacher_finetune_steps", s.teacher_finetune_steps},
                         {"head", s.head}, {"student", s.student}, {"width", s.width}, {"student_init", s.student_init},
                         {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
-                        {"temperature", s.temperature}, {"alpha", s.alpha}, {"n_way", s.n_way}, {"k_shot", s.k_shot},
+                        {"temperature", s.temperature}, {"alpha", s.alpha}, {"feature_weight", s.feature_weight}, {"distilled_augment", s.distilled_augment}, {"n_way", s.n_way}, {"k_shot", s.k_shot},
                         {"queries_per_class", s.queries}, {"episodes", s.episodes}, {"classic_per_class", s.classic_per_class},
                         {"seed", s.seed}, {"target_half_width", s.target_half_width}};
     nlohmann::json arms = nlohmann::json::array();

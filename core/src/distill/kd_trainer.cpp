@@ -66,6 +66,7 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     // Only when set, so that checkpoints written before these options existed still resume.
     if (!o.student_init.empty()) j["student_init"] = o.student_init;
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
+    if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
     return j;
 }
 
@@ -116,6 +117,15 @@ double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, s
 }
 
 }  // namespace
+
+torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features) {
+    if (student_features.dim() != 2 || teacher_features.sizes() != student_features.sizes())
+        throw Error("feature loss: student and teacher features must both be [B, D] of one shape");
+    const torch::Tensor s = student_features.to(torch::kFloat32);
+    const torch::Tensor t = teacher_features.to(s.device(), torch::kFloat32);
+    const torch::Tensor cos = (s * t).sum(1) / (s.norm(2, 1) * t.norm(2, 1)).clamp_min(1e-12);
+    return (1.0 - cos).mean();
+}
 
 KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,
                double temperature, double alpha) {
@@ -175,13 +185,46 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     KdResult result;
     result.student = nn::make_student(o.student, C, o.student_width);
     auto& student  = *result.student;
-    if (o.student_init == "imagenet") init_student_from_imagenet(student, o.student_init_dir, o.normalization);
+    if (o.student_init == "imagenet") {
+        // A narrower MobileNetV2 calibrates its selected weights on up to 64 training images,
+        // evenly spread over the set, un-augmented.
+        torch::Tensor calibration;
+        const auto* stem = student.named_parameters(true).find("features.0.0.weight");
+        if (stem && stem->size(0) < 32) {
+            std::vector<cv::Mat> mats;
+            const std::int64_t k = std::min<std::int64_t>(n, 64);
+            for (std::int64_t i = 0; i < k; ++i)
+                mats.push_back(to_mat(load_image_rgb(data.files[static_cast<std::size_t>(i * n / k)])));
+            calibration = evaluation_pixels(mats, o.input_size, o.normalization);
+        }
+        init_student_from_imagenet(student, o.student_init_dir, o.normalization, calibration);
+    }
     else if (!o.student_init.empty())
         throw Error(where + ": unknown student initialisation '" + o.student_init + "' (none or imagenet)");
     student.to(o.device);
 
+    // The feature term: the student's pooled features against the teacher's, through a projection
+    // when their sizes differ (seeded after the student, so the student's start does not change).
+    const bool use_features = o.feature_weight > 0.0;
+    torch::Tensor teacher_feats, projection;
+    if (o.feature_weight < 0.0 || !std::isfinite(o.feature_weight))
+        throw Error(where + ": the feature weight must be 0 or positive");
+    if (use_features) {
+        if (!data.teacher_features.defined() || data.teacher_features.dim() != 2 || data.teacher_features.size(0) != n)
+            throw Error(where + ": the feature term needs the teacher's features of the " + std::to_string(n) +
+                        " training images as [" + std::to_string(n) + ", D]");
+        teacher_feats      = data.teacher_features.to(torch::kFloat32).contiguous();
+        const auto d_s     = student.feature_dim();
+        const auto d_t     = teacher_feats.size(1);
+        if (d_s != d_t) {
+            torch::manual_seed(mix_seed(o.seed, 0x9f0cULL, 0));
+            projection = (torch::randn({d_t, d_s}) / std::sqrt(static_cast<double>(d_s))).to(o.device).set_requires_grad(true);
+        }
+    }
+
     std::vector<std::pair<std::string, torch::Tensor>> params;
     for (const auto& p : student.named_parameters(true)) params.emplace_back(p.key(), p.value());
+    if (projection.defined()) params.emplace_back("feature_projection", projection);
     // Optimiser state per parameter: AdamW moments m, v; SGD momentum buffer in m.
     std::vector<torch::Tensor> m, v;
     for (const auto& [name, p] : params) {
@@ -207,6 +250,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
                         "); remove it or choose another file");
         }
         for (auto& [name, t] : student_tensors(student)) load_into(file, "student.", name, t);
+        if (projection.defined()) load_into(file, "", "feature_projection", projection);
         for (std::size_t i = 0; i < params.size(); ++i) {
             load_into(file, "opt.m.", params[i].first, m[i]);
             if (o.optimizer == KdOptimizer::AdamW) load_into(file, "opt.v.", params[i].first, v[i]);
@@ -222,6 +266,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         if (o.checkpoint_path.empty()) return;
         auto tensors = student_tensors(student);
         for (auto& t : tensors) t.first = "student." + t.first;
+        if (projection.defined()) tensors.emplace_back("feature_projection", projection);
         for (std::size_t i = 0; i < params.size(); ++i) {
             tensors.emplace_back("opt.m." + params[i].first, m[i]);
             if (o.optimizer == KdOptimizer::AdamW) tensors.emplace_back("opt.v." + params[i].first, v[i]);
@@ -287,12 +332,19 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
             const torch::Tensor targets = probs.index_select(0, idx).to(o.device);
             const torch::Tensor labels  = batch->labels.to(o.device);
 
-            torch::Tensor logits;
+            torch::Tensor logits, feats;
             {
                 AutocastScope scope(autocast);
-                logits = student.forward(images.to(o.device)).to(torch::kFloat32);
+                feats  = student.features(images.to(o.device));
+                logits = student.classify(feats).to(torch::kFloat32);
             }
-            const KdLoss loss = kd_loss(logits, targets, labels, o.temperature, o.alpha);
+            KdLoss loss = kd_loss(logits, targets, labels, o.temperature, o.alpha);
+            if (use_features) {
+                torch::Tensor f = feats.to(torch::kFloat32);
+                if (projection.defined()) f = torch::mm(f, projection.t());
+                loss.feature = feature_loss(f, teacher_feats.index_select(0, idx).to(o.device));
+                loss.total   = loss.total + o.feature_weight * loss.feature;
+            }
             const double value = loss.total.item<double>();
             if (!std::isfinite(value)) {
                 loader.stop();
@@ -330,6 +382,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
                 s.loss = value;
                 s.kd = loss.kd.item<double>();
                 s.ce = loss.ce.item<double>();
+                s.feature = loss.feature.defined() ? loss.feature.item<double>() : 0.0;
                 s.lr = lr;
                 events->on_step(s);
             }

@@ -29,7 +29,11 @@ namespace tint::distill {
 /// alpha is 0. Differentiable in student_logits.
 struct KdLoss {
     torch::Tensor total, kd, ce;  ///< scalars; kd already multiplied by T^2, ce not by alpha
+    torch::Tensor feature;        ///< mean (1 - cosine), not multiplied by beta; undefined without
 };
+
+/// Mean over the batch of 1 - cos(student_features[i], teacher_features[i]); both [B, D].
+torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features);
 KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,
                double temperature = 4.0, double alpha = 0.0);
 
@@ -55,6 +59,11 @@ struct KdOptions {
     double warmup_epochs = 1.0;     ///< linear warm-up from lr / warmup_steps, then cosine to 0
     double temperature  = 4.0;
     double alpha        = 0.0;
+    /// Weight of the feature term: beta * mean(1 - cos(P f_s, f_t)) between the student's pooled
+    /// features f_s and the teacher's features f_t of the same image (KdData::teacher_features).
+    /// P is the identity when the sizes agree, otherwise a bias-free linear map trained alongside
+    /// (not part of the exported student). 0: logits only.
+    double feature_weight = 0.0;
     std::uint64_t seed  = 0;
     AugmentOptions augment;         ///< size is replaced by input_size
     Normalization normalization;
@@ -72,6 +81,7 @@ struct KdOptions {
 struct KdData {
     std::vector<std::string> files;
     torch::Tensor teacher_probs;              ///< [N, C] float
+    torch::Tensor teacher_features;           ///< [N, D] float; needed when feature_weight > 0
     std::vector<std::int64_t> labels;         ///< intended class per file, -1 = none; empty = none
     std::vector<std::string> class_names;     ///< C names
 };
@@ -87,7 +97,7 @@ struct KdStep {
     int epoch = 0;            ///< 0-based
     std::int64_t step = 0;    ///< global step, 0-based
     std::int64_t total_steps = 0;
-    double loss = 0, kd = 0, ce = 0, lr = 0;
+    double loss = 0, kd = 0, ce = 0, feature = 0, lr = 0;
 };
 
 struct KdEpoch {
