@@ -185,20 +185,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     KdResult result;
     result.student = nn::make_student(o.student, C, o.student_width);
     auto& student  = *result.student;
-    if (o.student_init == "imagenet") {
-        // A narrower MobileNetV2 calibrates its selected weights on up to 64 training images,
-        // evenly spread over the set, un-augmented.
-        torch::Tensor calibration;
-        const auto* stem = student.named_parameters(true).find("features.0.0.weight");
-        if (stem && stem->size(0) < 32) {
-            std::vector<cv::Mat> mats;
-            const std::int64_t k = std::min<std::int64_t>(n, 64);
-            for (std::int64_t i = 0; i < k; ++i)
-                mats.push_back(to_mat(load_image_rgb(data.files[static_cast<std::size_t>(i * n / k)])));
-            calibration = evaluation_pixels(mats, o.input_size, o.normalization);
-        }
-        init_student_from_imagenet(student, o.student_init_dir, o.normalization, calibration);
-    }
+    if (o.student_init == "imagenet") init_student_from_imagenet(student, o.student_init_dir, o.normalization);
     else if (!o.student_init.empty())
         throw Error(where + ": unknown student initialisation '" + o.student_init + "' (none or imagenet)");
     student.to(o.device);

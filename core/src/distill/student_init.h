@@ -29,17 +29,10 @@ struct StudentImpl;
 namespace tint::distill {
 
 /// The folder of the shipped model (mobilenet_v2_1.0_224.safetensors inside) or the file itself.
-/// `student` must be make_student("mobilenetv2", C, w) with w <= 1; `norm` is the student's input
+/// `student` must be make_student("mobilenetv2", C, 1.0); `norm` is the student's input
 /// normalisation. Throws tint::Error naming the file or the student tensor on any mismatch.
-///
-/// Narrower students (w < 1) get a weight selection of the ImageNet network (Xu et al. 2023,
-/// "Initializing Models with Larger Ones"): every tensor keeps evenly spaced channels of each
-/// dimension that shrank (channel k of n kept out of N is k N / n), the same choice wherever a
-/// dimension appears, so that residual additions still add matching channels. The narrow network
-/// then has, on `calibration_pixels` ([B, 3, H, W] normalised student inputs, B >= 2), at every
-/// BatchNorm the per-channel mean and spread that its selected channels have in the full network.
 void init_student_from_imagenet(nn::StudentImpl& student, const std::string& imagenet_mobilenet,
-                                const Normalization& norm = {}, const torch::Tensor& calibration_pixels = {});
+                                const Normalization& norm = {});
 
 /// Puts every BatchNorm of a module in eval mode (fixed statistics; weight and bias still train).
 void freeze_batchnorm(torch::nn::Module& module);
