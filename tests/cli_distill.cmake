@@ -74,4 +74,18 @@ endif()
 if(EXISTS ${P}/runs/r5)
     message(FATAL_ERROR "a refused run left runs/r5 behind")
 endif()
+# The feature term on the teacher's own views: the teacher's features are computed, the run's
+# config records both settings, and a negative weight is refused before any run folder exists.
+run_cli(distill --project ${P} --run r6 --classic 2 --epochs 1 --input-size 32 --width 0.25 --batch 8
+        --feature-weight 1.5 --no-augment --threads 2)
+expect_output("teacher features of the training images")
+file(READ ${P}/runs/r6/config.json cfg6)
+if(NOT cfg6 MATCHES "\"feature_weight\": *1.5" OR NOT cfg6 MATCHES "\"train_augment\": *false")
+    message(FATAL_ERROR "runs/r6/config.json does not record the feature term and the augmentation switch: ${cfg6}")
+endif()
+execute_process(COMMAND ${CLI} distill --project ${P} --run r7 --feature-weight -1 --epochs 1 RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "feature weight must be 0 or positive" OR EXISTS ${P}/runs/r7)
+    message(FATAL_ERROR "a negative feature weight was not refused cleanly (rc ${rc}): ${err}")
+endif()
+
 message(STATUS "cli distill flow: ok")

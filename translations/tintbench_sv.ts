@@ -163,218 +163,244 @@
         <translation>Cosinusprototyper</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="77"/>
         <source>Heavy augmentations of the supports made for the run, per class.</source>
         <translation>Kraftiga augmenteringar av stödbilderna som skapas för körningen, per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="78"/>
         <source>Synthetic images that are not rejected</source>
         <translation>Syntetiska bilder som inte har avvisats</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="71"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
         <source>optional: a folder with one sub-folder per class</source>
         <translation>valfritt: en mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="72"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="81"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="81"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
         <source>off</source>
         <translation>av</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="70"/>
+        <source>Also pulls the student&apos;s features toward the teacher&apos;s features of the same image (1 − cosine, times this weight). Works best with on-the-fly augmentation off.</source>
+        <translation>Drar också elevens särdrag mot lärarens särdrag för samma bild (1 − cosinus, gånger denna vikt). Fungerar bäst med augmentering under träningen avstängd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="72"/>
+        <source>Random crops, flips and colour changes while training</source>
+        <translation>Slumpvisa utsnitt, speglingar och färgändringar under träningen</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="73"/>
+        <source>Off: the student sees exactly the images the teacher labelled; their variety then comes from the synthetic images and the augmentations per class.</source>
+        <translation>Av: eleven ser exakt de bilder som läraren märkte; variationen kommer då från de syntetiska bilderna och augmenteringarna per klass.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
         <source> last blocks</source>
         <translation> sista block</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="92"/>
         <source>Fine-tunes the teacher&apos;s last blocks on the support images (with augmentation) before its head is fitted. Off: the teacher as it was downloaded.</source>
         <translation>Finjusterar lärarens sista block på stödbilderna (med augmentering) innan dess huvud anpassas. Av: läraren som den laddades ner.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
         <source> steps</source>
         <translation> steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
         <source>Width multiplier:</source>
         <translation>Breddmultiplikator:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
         <source>Input size:</source>
         <translation>Indatastorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
         <source>Teacher head:</source>
         <translation>Lärarhuvud:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="98"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
         <source>Teacher fine-tuning:</source>
         <translation>Finjustering av läraren:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="99"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="100"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
         <source>Batch size:</source>
         <translation>Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="101"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="110"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="102"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="111"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="112"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="113"/>
+        <source>Feature matching weight:</source>
+        <translation>Vikt för särdragsmatchning:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="114"/>
+        <source>On-the-fly augmentation:</source>
+        <translation>Augmentering under träningen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="115"/>
         <source>Augmentations per class:</source>
         <translation>Augmenteringar per klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="116"/>
         <source>Training data:</source>
         <translation>Träningsdata:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="117"/>
         <source>Validation folder:</source>
         <translation>Valideringsmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>Resume selected run</source>
         <translation>Återuppta markerad körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="110"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="111"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
         <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
         <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="144"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="146"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="139"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="150"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="273"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="289"/>
         <source>Training needs at least two classes with support images.</source>
         <translation>Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="275"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="291"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="345"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="361"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -382,37 +408,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="368"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="384"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="372"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="388"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="148"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="159"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="271"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="287"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1540,52 +1566,52 @@ Standardvärdena används i stället.</translation>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="245"/>
+        <location filename="../app/WorkflowController.cpp" line="246"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="259"/>
+        <location filename="../app/WorkflowController.cpp" line="261"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="263"/>
+        <location filename="../app/WorkflowController.cpp" line="265"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="314"/>
+        <location filename="../app/WorkflowController.cpp" line="316"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="314"/>
+        <location filename="../app/WorkflowController.cpp" line="316"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="325"/>
+        <location filename="../app/WorkflowController.cpp" line="327"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="326"/>
+        <location filename="../app/WorkflowController.cpp" line="328"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="330"/>
+        <location filename="../app/WorkflowController.cpp" line="332"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="331"/>
+        <location filename="../app/WorkflowController.cpp" line="333"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="355"/>
+        <location filename="../app/WorkflowController.cpp" line="357"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1593,64 +1619,64 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="377"/>
+        <location filename="../app/WorkflowController.cpp" line="374"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="386"/>
+        <location filename="../app/WorkflowController.cpp" line="383"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="400"/>
-        <location filename="../app/WorkflowController.cpp" line="431"/>
+        <location filename="../app/WorkflowController.cpp" line="397"/>
+        <location filename="../app/WorkflowController.cpp" line="428"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="400"/>
-        <location filename="../app/WorkflowController.cpp" line="431"/>
+        <location filename="../app/WorkflowController.cpp" line="397"/>
+        <location filename="../app/WorkflowController.cpp" line="428"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="405"/>
+        <location filename="../app/WorkflowController.cpp" line="402"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="444"/>
+        <location filename="../app/WorkflowController.cpp" line="441"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="461"/>
+        <location filename="../app/WorkflowController.cpp" line="458"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="464"/>
+        <location filename="../app/WorkflowController.cpp" line="461"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="494"/>
+        <location filename="../app/WorkflowController.cpp" line="491"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="495"/>
+        <location filename="../app/WorkflowController.cpp" line="492"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="507"/>
+        <location filename="../app/WorkflowController.cpp" line="504"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="511"/>
+        <location filename="../app/WorkflowController.cpp" line="508"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1658,27 +1684,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="518"/>
+        <location filename="../app/WorkflowController.cpp" line="515"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="525"/>
+        <location filename="../app/WorkflowController.cpp" line="522"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="529"/>
+        <location filename="../app/WorkflowController.cpp" line="526"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="529"/>
+        <location filename="../app/WorkflowController.cpp" line="526"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="582"/>
+        <location filename="../app/WorkflowController.cpp" line="579"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1686,27 +1712,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="583"/>
+        <location filename="../app/WorkflowController.cpp" line="580"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="528"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="528"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="540"/>
+        <location filename="../app/WorkflowController.cpp" line="537"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="554"/>
+        <location filename="../app/WorkflowController.cpp" line="551"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1714,57 +1740,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="555"/>
+        <location filename="../app/WorkflowController.cpp" line="552"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="557"/>
+        <location filename="../app/WorkflowController.cpp" line="554"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="564"/>
+        <location filename="../app/WorkflowController.cpp" line="561"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="567"/>
+        <location filename="../app/WorkflowController.cpp" line="564"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="567"/>
+        <location filename="../app/WorkflowController.cpp" line="564"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="578"/>
+        <location filename="../app/WorkflowController.cpp" line="575"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="586"/>
+        <location filename="../app/WorkflowController.cpp" line="583"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="595"/>
+        <location filename="../app/WorkflowController.cpp" line="592"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="597"/>
+        <location filename="../app/WorkflowController.cpp" line="594"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="608"/>
+        <location filename="../app/WorkflowController.cpp" line="605"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="610"/>
+        <location filename="../app/WorkflowController.cpp" line="607"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

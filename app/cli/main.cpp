@@ -89,6 +89,7 @@ int usage() {
                  "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
                  "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
                  "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
+                 "           [--feature-weight B] [--no-augment]\n"
                  "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
                  "  export --project DIR --run ID --out FILE.onnx\n"
                  "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
@@ -96,7 +97,7 @@ int usage() {
                  "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
                  "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
                  "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
-                 "           [--feature-weight B] [--no-distilled-augment] [--no-supervised]\n"
+                 "           [--feature-weight B] [--no-augment] [--no-supervised]\n"
                  "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
                  "                                    flowers): teacher, supervised and distilled student accuracy with\n"
                  "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
@@ -157,7 +158,7 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--data") value(a.data);
         else if (s == "--no-synthetic") a.no_synthetic = true;
         else if (s == "--no-supervised") a.no_supervised = true;
-        else if (s == "--no-distilled-augment") a.no_augment = true;
+        else if (s == "--no-augment") a.no_augment = true;
         else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
                  s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
                  s == "--teacher-finetune-steps" || s == "--crop-min" || s == "--feature-weight") {
@@ -315,6 +316,7 @@ void set_training_options(Spec& spec, const Args& a) {
     spec.student_init_dir        = student_init_dir(a);
     spec.input_size              = a.input_size;
     spec.crop_min                = a.crop_min;
+    spec.feature_weight          = a.feature_weight;
     spec.epochs                  = a.epochs;
     if (a.batch_given) spec.batch_size = a.batch;
     spec.lr                      = a.lr;
@@ -331,8 +333,7 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
     spec.queries           = a.queries;
     spec.target_half_width = a.target;
     if (a.classic_given) spec.classic_per_class = a.classic;
-    spec.feature_weight    = a.feature_weight;
-    spec.distilled_augment = !a.no_augment;
+    spec.distilled_augment = !a.no_augment;  // the distilled student only
     spec.train_supervised  = !a.no_supervised;
     std::printf("benchmark on %s: %d episodes, %d-way %d-shot, teacher %s (%s, %s head), student %s x%g%s at %d px, "
                 "%d epochs, %d classic images per class, seed %llu\n",
@@ -535,6 +536,7 @@ int run(const Args& a) {
         set_training_options(spec, a);
         spec.classic_per_class = a.classic;
         spec.use_synthetic     = !a.no_synthetic;
+        spec.train_augment     = !a.no_augment;
         spec.validation_dir    = a.validation;
         spec.run_id            = a.run;
         struct Events : tint::DistillEvents {

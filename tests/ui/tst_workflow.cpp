@@ -207,7 +207,11 @@ private Q_SLOTS:
                                     QString::fromStdString(spec.validation_dir) + QLatin1Char('/') + QLatin1String(cls) +
                                         QStringLiteral("/%1.jpg").arg(i)));
         }
+        spec.feature_weight    = 1.0;  // the feature term on the teacher's own views, set through the pane
+        spec.train_augment     = false;
         dis->setSpec(spec);
+        QCOMPARE(dis->spec().feature_weight, 1.0);
+        QVERIFY(!dis->spec().train_augment);
         QSignalSpy trained(flow, &WorkflowController::distillationFinished);
         QVERIFY(dis->startButton()->isEnabled());
         dis->startButton()->click();

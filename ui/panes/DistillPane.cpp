@@ -63,6 +63,15 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     m_alpha = new QDoubleSpinBox(this);
     m_alpha->setRange(0.0, 1.0);
     m_alpha->setSingleStep(0.1);
+    m_featureWeight = new QDoubleSpinBox(this);
+    m_featureWeight->setRange(0.0, 20.0);
+    m_featureWeight->setSingleStep(0.5);
+    m_featureWeight->setSpecialValueText(tr("off"));
+    m_featureWeight->setToolTip(tr("Also pulls the student's features toward the teacher's features of the same image "
+                                   "(1 − cosine, times this weight). Works best with on-the-fly augmentation off."));
+    m_trainAugment = new QCheckBox(tr("Random crops, flips and colour changes while training"), this);
+    m_trainAugment->setToolTip(tr("Off: the student sees exactly the images the teacher labelled; their variety then "
+                                  "comes from the synthetic images and the augmentations per class."));
     m_classic = new QSpinBox(this);
     m_classic->setRange(0, 10000);
     m_classic->setToolTip(tr("Heavy augmentations of the supports made for the run, per class."));
@@ -101,6 +110,8 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     form->addRow(tr("Learning rate:"), m_lr);
     form->addRow(tr("Temperature T:"), m_temperature);
     form->addRow(tr("Cross-entropy weight α:"), m_alpha);
+    form->addRow(tr("Feature matching weight:"), m_featureWeight);
+    form->addRow(tr("On-the-fly augmentation:"), m_trainAugment);
     form->addRow(tr("Augmentations per class:"), m_classic);
     form->addRow(tr("Training data:"), m_useSynthetic);
     form->addRow(tr("Validation folder:"), valRow);
@@ -200,9 +211,10 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
             [this](int blocks) { m_finetuneSteps->setEnabled(blocks > 0); });
     for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed, m_finetuneBlocks, m_finetuneSteps})
         connect(s, &QSpinBox::editingFinished, this, &DistillPane::settingsChanged);
-    for (QDoubleSpinBox* s : {m_width, m_lr, m_temperature, m_alpha})
+    for (QDoubleSpinBox* s : {m_width, m_lr, m_temperature, m_alpha, m_featureWeight})
         connect(s, &QDoubleSpinBox::editingFinished, this, &DistillPane::settingsChanged);
     connect(m_useSynthetic, &QCheckBox::toggled, this, &DistillPane::settingsChanged);
+    connect(m_trainAugment, &QCheckBox::toggled, this, &DistillPane::settingsChanged);
     connect(m_validation, &QLineEdit::editingFinished, this, &DistillPane::settingsChanged);
     connect(project, &ProjectController::projectOpened, this, &DistillPane::refresh);
     connect(project, &ProjectController::projectClosed, this, &DistillPane::refresh);
@@ -221,6 +233,8 @@ tint::DistillSpec DistillPane::spec() const {
     s.lr                = m_lr->value();
     s.temperature       = m_temperature->value();
     s.alpha             = m_alpha->value();
+    s.feature_weight    = m_featureWeight->value();
+    s.train_augment     = m_trainAugment->isChecked();
     s.classic_per_class = m_classic->value();
     s.use_synthetic     = m_useSynthetic->isChecked();
     s.validation_dir    = m_validation->text().trimmed().toStdString();
@@ -233,7 +247,7 @@ tint::DistillSpec DistillPane::spec() const {
 void DistillPane::setSpec(const tint::DistillSpec& s) {
     const QList<QWidget*> all{m_student, m_width, m_inputSize, m_head, m_epochs, m_batch, m_lr,
                               m_temperature, m_alpha, m_classic, m_useSynthetic, m_validation, m_seed,
-                              m_finetuneBlocks, m_finetuneSteps};
+                              m_finetuneBlocks, m_finetuneSteps, m_featureWeight, m_trainAugment};
     for (QWidget* w : all) w->blockSignals(true);
     int si = m_student->findData(QString::fromStdString(s.student));
     m_student->setCurrentIndex(si < 0 ? 0 : si);
@@ -246,6 +260,8 @@ void DistillPane::setSpec(const tint::DistillSpec& s) {
     m_lr->setValue(s.lr);
     m_temperature->setValue(s.temperature);
     m_alpha->setValue(s.alpha);
+    m_featureWeight->setValue(s.feature_weight);
+    m_trainAugment->setChecked(s.train_augment);
     m_classic->setValue(s.classic_per_class);
     m_useSynthetic->setChecked(s.use_synthetic);
     m_validation->setText(QString::fromStdString(s.validation_dir));

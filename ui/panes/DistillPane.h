@@ -77,6 +77,8 @@ private:
     QDoubleSpinBox* m_lr;
     QDoubleSpinBox* m_temperature;
     QDoubleSpinBox* m_alpha;
+    QDoubleSpinBox* m_featureWeight;
+    QCheckBox* m_trainAugment;
     QSpinBox* m_finetuneBlocks;
     QSpinBox* m_finetuneSteps;
     QSpinBox* m_classic;

@@ -41,6 +41,15 @@ struct DistillSpec {
     double lr             = 1e-3;
     double temperature    = 4.0;
     double alpha          = 0.0;                ///< weight of the cross-entropy on the intended class
+    /// Weight of the feature term: the student's pooled features are pulled toward the teacher's
+    /// features of the same image (1 - cosine, through a trained linear map when the sizes differ).
+    /// 0: soft labels only. Best with train_augment off, so that the teacher's features describe
+    /// the very pixels the student sees.
+    double feature_weight = 0.0;
+    /// On-the-fly augmentation (random resized crop, flip, colour jitter) of the training images.
+    /// Off: the student sees exactly the images the teacher labelled (variety then comes from the
+    /// synthetic and classic images).
+    bool train_augment    = true;
     std::uint64_t seed    = 0;
     int classic_per_class = 0;                  ///< heavy augmentations of the supports made for the run
     bool use_synthetic    = true;               ///< TINT images in synthetic/ that are not rejected

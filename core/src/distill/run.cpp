@@ -94,6 +94,8 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
         throw Error("no teacher is configured: choose a DINOv2 or CLIP vision folder, or the built-in ImageNet MobileNetV2");
     if (spec.epochs < 1 || spec.batch_size < 1 || spec.input_size < 16)
         throw Error("epochs and batch size must be positive and the input size at least 16 pixels");
+    if (!(spec.feature_weight >= 0) || !std::isfinite(spec.feature_weight))
+        throw Error("the feature weight must be 0 or positive, not " + std::to_string(spec.feature_weight));
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
 
@@ -204,6 +206,20 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
                                               (fs::path(root) / "cache" / "soft-labels.safetensors").string(), &ctx)
                              .probabilities;
 
+    // The teacher's features of the training images for the feature term, a chunk of images at a
+    // time (synthetic images can be large).
+    if (spec.feature_weight > 0.0) {
+        events.message("teacher features of the training images for the feature term");
+        std::vector<torch::Tensor> parts;
+        constexpr std::size_t kChunk = 64;
+        for (std::size_t i = 0; i < data.files.size(); i += kChunk) {
+            std::vector<ImageU8> imgs;
+            for (std::size_t k = i; k < std::min(data.files.size(), i + kChunk); ++k) imgs.push_back(load_image_rgb(data.files[k]));
+            parts.push_back(teacher->features(imgs, &ctx).to(torch::kFloat32));
+        }
+        data.teacher_features = torch::cat(parts, 0);
+    }
+
     // Optional validation folder (folder per class, names matched case-insensitively).
     distill::KdValidation val;
     const distill::KdValidation* valp = nullptr;
@@ -228,6 +244,12 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     o.student_width   = spec.width;
     o.input_size      = spec.input_size;
     o.augment.crop.scale_min = spec.crop_min;
+    if (!spec.train_augment) {
+        o.augment.random_crop        = false;
+        o.augment.flip_probability   = 0.0;
+        o.augment.jitter_probability = 0.0;
+    }
+    o.feature_weight  = spec.feature_weight;
     o.batch_size      = spec.batch_size;
     o.epochs          = spec.epochs;
     o.lr              = spec.lr;

@@ -120,6 +120,8 @@ std::string distill_spec_to_json(const DistillSpec& s) {
     if (s.teacher_features != "pooled") j["teacher_features"] = s.teacher_features;
     if (!s.student_init.empty()) j["student_init"] = s.student_init;
     if (s.crop_min != DistillSpec{}.crop_min) j["crop_min"] = s.crop_min;
+    if (s.feature_weight != 0.0) j["feature_weight"] = s.feature_weight;
+    if (!s.train_augment) j["train_augment"] = false;
     if (s.teacher_finetune_blocks > 0) {
         j["teacher_finetune_blocks"] = s.teacher_finetune_blocks;
         j["teacher_finetune_steps"]  = s.teacher_finetune_steps;
@@ -147,6 +149,8 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
     take(j, "teacher_features", s.teacher_features, where);
     take(j, "student_init", s.student_init, where);
     take(j, "crop_min", s.crop_min, where);
+    take(j, "feature_weight", s.feature_weight, where);
+    take(j, "train_augment", s.train_augment, where);
     take(j, "teacher_finetune_blocks", s.teacher_finetune_blocks, where);
     take(j, "teacher_finetune_steps", s.teacher_finetune_steps, where);
     return s;
