@@ -437,8 +437,7 @@ private Q_SLOTS:
         std::vector<tint::ImageU8> imgs;
         for (const auto& f : d.files) imgs.push_back(tint::load_image_rgb(f));
         d.teacher_features         = teacher_->features(imgs);
-        o.augment.random_crop      = false;
-        o.augment.flip_probability = o.augment.jitter_probability = 0.0;
+        o.augment.turn_off();
         Hooks hooks;
         const KdResult r = train_kd(d, o, nullptr, &hooks);
         QCOMPARE(r.epochs_done, 10);

@@ -92,6 +92,14 @@ struct AugmentOptions {
     double jitter_probability = 0.8;  ///< as SimCLR's RandomApply(ColorJitter, p=0.8)
     ColorJitter jitter;
     double grayscale_probability = 0.0;
+    /// No random change at all: the centre crop of the output's aspect, resized (what a training
+    /// image looks like when the student must see exactly what the teacher labelled).
+    void turn_off() {
+        random_crop           = false;
+        flip_probability      = 0.0;
+        jitter_probability    = 0.0;
+        grayscale_probability = 0.0;
+    }
 };
 
 /// Crop + resize, flip, jitter, grey, in that order. RGB CV_8UC3 in, RGB CV_8UC3 of `size` out.

@@ -139,8 +139,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     if (spec.teacher_features != "pooled" && spec.teacher_features != "logits")
         throw Error("benchmark: unknown teacher features '" + spec.teacher_features + "' (pooled or logits)");
     if (spec.train_distilled && spec.classic_per_class < 0) throw Error("benchmark: --classic must not be negative");
-    if (!(spec.feature_weight >= 0) || !std::isfinite(spec.feature_weight))
-        throw Error("benchmark: the feature weight must be 0 or positive");
+    distill::check_feature_weight(spec.feature_weight, "benchmark");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
 
@@ -342,11 +341,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             o.temperature        = spec.temperature;
             o.alpha              = spec.alpha;
             o.feature_weight     = spec.feature_weight;
-            if (!spec.distilled_augment) {
-                o.augment.random_crop        = false;
-                o.augment.flip_probability   = 0.0;
-                o.augment.jitter_probability = 0.0;
-            }
+            if (!spec.distilled_augment) o.augment.turn_off();
             ectx.set_phase(e, 0.15 + sup_share, 1.0, "distilled student");
             auto r        = distill::train_kd(kd, o, &ectx);
             out.distilled = accuracy_of(distill::student_logits(*r.student, pixels.index_select(0, q_rows)), ep.query_labels);

@@ -118,6 +118,11 @@ double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, s
 
 }  // namespace
 
+void check_feature_weight(double feature_weight, const std::string& where) {
+    if (!(feature_weight >= 0.0) || !std::isfinite(feature_weight))
+        throw Error(where + ": the feature weight must be 0 or positive, not " + std::to_string(feature_weight));
+}
+
 torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features) {
     if (student_features.dim() != 2 || teacher_features.sizes() != student_features.sizes())
         throw Error("feature loss: student and teacher features must both be [B, D] of one shape");
@@ -194,8 +199,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     // when their sizes differ (seeded after the student, so the student's start does not change).
     const bool use_features = o.feature_weight > 0.0;
     torch::Tensor teacher_feats, projection;
-    if (o.feature_weight < 0.0 || !std::isfinite(o.feature_weight))
-        throw Error(where + ": the feature weight must be 0 or positive");
+    check_feature_weight(o.feature_weight, where);
     if (use_features) {
         if (!data.teacher_features.defined() || data.teacher_features.dim() != 2 || data.teacher_features.size(0) != n)
             throw Error(where + ": the feature term needs the teacher's features of the " + std::to_string(n) +

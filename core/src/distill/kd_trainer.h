@@ -32,6 +32,9 @@ struct KdLoss {
     torch::Tensor feature;        ///< mean (1 - cosine), not multiplied by beta; undefined without
 };
 
+/// Throws tint::Error ("<where>: the feature weight must be 0 or positive") unless it is.
+void check_feature_weight(double feature_weight, const std::string& where);
+
 /// Mean over the batch of 1 - cos(student_features[i], teacher_features[i]); both [B, D].
 torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features);
 KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,

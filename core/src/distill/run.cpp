@@ -94,8 +94,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
         throw Error("no teacher is configured: choose a DINOv2 or CLIP vision folder, or the built-in ImageNet MobileNetV2");
     if (spec.epochs < 1 || spec.batch_size < 1 || spec.input_size < 16)
         throw Error("epochs and batch size must be positive and the input size at least 16 pixels");
-    if (!(spec.feature_weight >= 0) || !std::isfinite(spec.feature_weight))
-        throw Error("the feature weight must be 0 or positive, not " + std::to_string(spec.feature_weight));
+    distill::check_feature_weight(spec.feature_weight, "distillation");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
 
@@ -244,11 +243,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     o.student_width   = spec.width;
     o.input_size      = spec.input_size;
     o.augment.crop.scale_min = spec.crop_min;
-    if (!spec.train_augment) {
-        o.augment.random_crop        = false;
-        o.augment.flip_probability   = 0.0;
-        o.augment.jitter_probability = 0.0;
-    }
+    if (!spec.train_augment) o.augment.turn_off();
     o.feature_weight  = spec.feature_weight;
     o.batch_size      = spec.batch_size;
     o.epochs          = spec.epochs;
