@@ -78,7 +78,12 @@ endif()
 # config records both settings, and a negative weight is refused before any run folder exists.
 run_cli(distill --project ${P} --run r6 --classic 2 --epochs 1 --input-size 32 --width 0.25 --batch 8
         --feature-weight 1.5 --no-augment --threads 2)
-expect_output("teacher features of the training images")
+expect_output("the teacher's features of the training images")
+expect_output("soft labels and teacher features computed")
+# Run again (the finished run resumes): the features come from the cache with the soft labels.
+run_cli(distill --project ${P} --run r6 --classic 2 --epochs 1 --input-size 32 --width 0.25 --batch 8
+        --feature-weight 1.5 --no-augment --threads 2)
+expect_output("soft labels and teacher features read from the cache")
 file(READ ${P}/runs/r6/config.json cfg6)
 if(NOT cfg6 MATCHES "\"feature_weight\": *1.5" OR NOT cfg6 MATCHES "\"train_augment\": *false")
     message(FATAL_ERROR "runs/r6/config.json does not record the feature term and the augmentation switch: ${cfg6}")

@@ -20,10 +20,12 @@
 
 int main(int argc, char** argv) {
     int threads = 2, runs = 200, size = 84;
+    bool layers = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--layers")) layers = true;
     }
     tint::set_compute_threads(threads);
     cv::setNumThreads(threads);
@@ -57,6 +59,17 @@ int main(int argc, char** argv) {
             net.setInput(blob);
             cv::Mat out = net.forward();
             if (i >= 20) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        if (layers) {
+            // Where the time goes: OpenCV's per-layer times of the last run, summed as they accumulate.
+            std::vector<double> t;
+            net.getPerfProfile(t);
+            const auto names = net.getLayerNames();
+            double sum = 0.0;
+            for (std::size_t k = 0; k < t.size() && k < names.size(); ++k) {
+                sum += t[k] * 1000.0 / cv::getTickFrequency();
+                if (t[k] > 0) std::printf("  %-40s %7.3f ms  (sum %7.3f)\n", names[k].c_str(), t[k] * 1000.0 / cv::getTickFrequency(), sum);
+            }
         }
         std::sort(ms.begin(), ms.end());
         std::printf("%-12s width %-4g %9.2f M params  %7.0f kB  %7.2f ms/image (min %.2f, max %.2f)  export check %.1e\n", c.name,

@@ -302,6 +302,42 @@ private Q_SLOTS:
         QVERIFY(tint::read_file_bytes(c2) == before);
     }
 
+    void softLabelCacheKeepsFeatures() {
+        std::vector<std::string> sub = {files_[0], files_[14], files_[29], files_[41], files_[55]};
+        std::vector<tint::ImageU8> imgs;
+        for (const auto& f : sub) imgs.push_back(tint::load_image_rgb(f));
+        const torch::Tensor direct = teacher_->features(imgs).to(torch::kFloat32);
+        const std::string c = tmp("with-features.safetensors");
+        // A cache made without features serves the probabilities, but not a run that wants features.
+        const auto plain = soft_labels(*teacher_, *head_, sub, classes_, c);
+        QVERIFY(!plain.features.defined());
+        SoftLabelOptions so;
+        so.with_features = true;
+        auto r           = soft_labels(*teacher_, *head_, sub, classes_, c, nullptr, so);
+        QVERIFY(!r.reused);
+        QCOMPARE(QString::fromStdString(r.reason), QStringLiteral("teacher features not cached"));
+        QCOMPARE(r.features.sizes(), (torch::IntArrayRef{5, teacher_->feature_dim()}));
+        QVERIFY2(torch::allclose(r.features, direct, 1e-5, 1e-5), "cached features differ from the teacher's");
+        QVERIFY(torch::equal(r.probabilities, plain.probabilities));
+        // Read back: the same tensors, and a plain request still reuses the file.
+        auto again = soft_labels(*teacher_, *head_, sub, classes_, c, nullptr, so);
+        QVERIFY(again.reused);
+        QVERIFY(torch::equal(again.features, r.features));
+        QVERIFY(soft_labels(*teacher_, *head_, sub, classes_, c).reused);
+        // Features of the wrong width or with NaN in the file are not trusted: recomputed.
+        for (int damage = 0; damage < 2; ++damage) {
+            auto f          = tint::io::SafetensorsFile::open(c);
+            const auto meta = f.metadata();
+            torch::Tensor bad = damage == 0 ? f.read("features").slice(1, 0, 7).contiguous() : f.read("features").clone();
+            if (damage == 1) bad[2][3] = std::nanf("");
+            tint::io::save_safetensors(c, {{"probabilities", f.read("probabilities")}, {"features", bad}}, meta);
+            r = soft_labels(*teacher_, *head_, sub, classes_, c, nullptr, so);
+            QVERIFY(!r.reused);
+            QVERIFY2(r.reason.find("cache unreadable") == 0, r.reason.c_str());
+            QVERIFY(torch::allclose(r.features, direct, 1e-5, 1e-5));
+        }
+    }
+
     // ---- training ----
 
     void studentLearnsFromTeacher() {

@@ -201,23 +201,17 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     result.train_images = static_cast<int>(data.files.size());
     events.message(std::to_string(result.train_images) + " training images");
     fs::create_directories(fs::path(root) / "cache", ec);
-    data.teacher_probs = distill::soft_labels(*teacher, *head, data.files, class_names,
-                                              (fs::path(root) / "cache" / "soft-labels.safetensors").string(), &ctx)
-                             .probabilities;
-
-    // The teacher's features of the training images for the feature term, a chunk of images at a
-    // time (synthetic images can be large).
-    if (spec.feature_weight > 0.0) {
-        events.message("teacher features of the training images for the feature term");
-        std::vector<torch::Tensor> parts;
-        constexpr std::size_t kChunk = 64;
-        for (std::size_t i = 0; i < data.files.size(); i += kChunk) {
-            std::vector<ImageU8> imgs;
-            for (std::size_t k = i; k < std::min(data.files.size(), i + kChunk); ++k) imgs.push_back(load_image_rgb(data.files[k]));
-            parts.push_back(teacher->features(imgs, &ctx).to(torch::kFloat32));
-        }
-        data.teacher_features = torch::cat(parts, 0);
-    }
+    // The feature term also needs the teacher's features of the training images: they are cached
+    // with the soft labels (one teacher pass), so a resumed run does not compute them again.
+    distill::SoftLabelOptions slo;
+    slo.with_features = spec.feature_weight > 0.0;
+    if (slo.with_features) events.message("soft labels with the teacher's features of the training images for the feature term");
+    auto labels = distill::soft_labels(*teacher, *head, data.files, class_names,
+                                       (fs::path(root) / "cache" / "soft-labels.safetensors").string(), &ctx, slo);
+    const std::string what = slo.with_features ? "soft labels and teacher features" : "soft labels";
+    events.message(labels.reused ? what + " read from the cache" : what + " computed (" + labels.reason + ")");
+    data.teacher_probs = labels.probabilities;
+    if (slo.with_features) data.teacher_features = labels.features;
 
     // Optional validation folder (folder per class, names matched case-insensitively).
     distill::KdValidation val;

@@ -128,11 +128,20 @@ SoftLabels soft_labels(Teacher& teacher, const FewShotHead& head, const std::vec
                     out.reason = "content changed of " + std::to_string(changed) + " file(s), first '" + first_changed + "'";
                 else
                     out.reason = "file order changed";
+            } else if (options.with_features && !file.contains("features")) {
+                out.reason = "teacher features not cached";
             } else {
                 torch::Tensor p = file.read("probabilities").to(torch::kFloat32);
                 if (p.dim() != 2 || p.size(0) != static_cast<std::int64_t>(files.size()) ||
                     p.size(1) != head.num_classes())
                     throw Error("'probabilities' has an unexpected shape");
+                if (options.with_features) {
+                    torch::Tensor f = file.read("features").to(torch::kFloat32);
+                    if (f.dim() != 2 || f.size(0) != p.size(0) || f.size(1) != teacher.feature_dim())
+                        throw Error("'features' has an unexpected shape");
+                    if (!torch::isfinite(f).all().item<bool>()) throw Error("'features' holds values that are not finite");
+                    out.features = f.contiguous();
+                }
                 out.probabilities = p.contiguous();
                 out.reused        = true;
                 out.reason.clear();
@@ -147,7 +156,7 @@ SoftLabels soft_labels(Teacher& teacher, const FewShotHead& head, const std::vec
 
     const std::int64_t n  = static_cast<std::int64_t>(files.size());
     const std::int64_t bs = std::max(1, options.batch_size);
-    std::vector<torch::Tensor> parts;
+    std::vector<torch::Tensor> parts, feature_parts;
     for (std::int64_t start = 0; start < n; start += bs) {
         if (ctx) {
             ctx->throw_if_cancelled();
@@ -164,15 +173,20 @@ SoftLabels soft_labels(Teacher& teacher, const FewShotHead& head, const std::vec
         torch::NoGradGuard no_grad;
         const torch::Tensor feats = teacher.features(images);
         parts.push_back(head.predict_proba(feats).to(torch::kCPU, torch::kFloat32));
+        if (options.with_features) feature_parts.push_back(feats.to(torch::kCPU, torch::kFloat32));
     }
     out.probabilities = n > 0 ? torch::cat(parts, 0).contiguous() : torch::zeros({0, head.num_classes()}, torch::kFloat32);
+    if (options.with_features)
+        out.features = n > 0 ? torch::cat(feature_parts, 0).contiguous() : torch::zeros({0, teacher.feature_dim()}, torch::kFloat32);
     if (ctx) {
         Progress pr;
         pr.stage = "soft_labels";
         pr.step = pr.total = n;
         ctx->report(pr);
     }
-    io::save_safetensors(cache_path, {{"probabilities", out.probabilities}}, {{kMetaKey, want.dump()}});
+    std::vector<std::pair<std::string, torch::Tensor>> tensors{{"probabilities", out.probabilities}};
+    if (options.with_features) tensors.emplace_back("features", out.features);
+    io::save_safetensors(cache_path, tensors, {{kMetaKey, want.dump()}});
     return out;
 }
 

@@ -22,10 +22,14 @@ std::string head_hash(const FewShotHead& head);
 
 struct SoftLabelOptions {
     int batch_size = 16;  ///< images per teacher forward pass (cancel is polled per batch)
+    /// Also return (and cache beside the probabilities) the teacher's features of every file, for
+    /// the trainer's feature term. A cache file without them is then recomputed.
+    bool with_features = false;
 };
 
 struct SoftLabels {
     torch::Tensor probabilities;  ///< [N, C] float32 on the CPU, row i for files[i]
+    torch::Tensor features;       ///< [N, D] float32 on the CPU when with_features, else undefined
     bool reused = false;          ///< read from the cache file
     std::string reason;           ///< why it was (re)computed; empty when reused
 };
