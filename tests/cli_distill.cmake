@@ -93,4 +93,20 @@ if(rc EQUAL 0 OR NOT err MATCHES "feature weight must be 0 or positive" OR EXIST
     message(FATAL_ERROR "a negative feature weight was not refused cleanly (rc ${rc}): ${err}")
 endif()
 
+# The short MobileNetV2 from ImageNet with stage matching: trains, exports, and the stage matching
+# is refused for a student it does not apply to, before any run folder exists.
+run_cli(distill --project ${P} --run r8 --student mobilenetv2-short --student-init imagenet --stage-match 1
+        --classic 2 --epochs 1 --input-size 32 --batch 8 --threads 2)
+file(READ ${P}/runs/r8/config.json cfg8)
+if(NOT cfg8 MATCHES "\"stage_match_epochs\": *1" OR NOT cfg8 MATCHES "mobilenetv2-short")
+    message(FATAL_ERROR "runs/r8/config.json does not record the short student and its stage matching: ${cfg8}")
+endif()
+run_cli(export --project ${P} --run r8 --out ${WORK}/short.onnx)
+expect_output("OpenCV dnn matches LibTorch")
+execute_process(COMMAND ${CLI} distill --project ${P} --run r9 --student conv4 --stage-match 2 --epochs 1
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "stage matching needs the short MobileNetV2" OR EXISTS ${P}/runs/r9)
+    message(FATAL_ERROR "stage matching for Conv-4 was not refused cleanly (rc ${rc}): ${err}")
+endif()
+
 message(STATUS "cli distill flow: ok")

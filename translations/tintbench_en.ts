@@ -42,7 +42,7 @@
 <context>
     <name>DistillPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="361"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="400"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n image of %1 predicted as %2</numerusform>
@@ -169,7 +169,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="508"/>
+        <location filename="../app/WorkflowController.cpp" line="514"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image, largest difference %3.</numerusform>
@@ -177,7 +177,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="551"/>
+        <location filename="../app/WorkflowController.cpp" line="557"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
@@ -185,7 +185,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="579"/>
+        <location filename="../app/WorkflowController.cpp" line="585"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Wrote %n image to %1, one folder per class</numerusform>

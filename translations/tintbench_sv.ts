@@ -148,259 +148,300 @@
         <translation>MobileNetV2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="49"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="62"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="51"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="64"/>
         <source>Logistic regression</source>
         <translation>Logistisk regression</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="52"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="65"/>
         <source>Cosine prototypes</source>
         <translation>Cosinusprototyper</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="77"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
         <source>Heavy augmentations of the supports made for the run, per class.</source>
         <translation>Kraftiga augmenteringar av stödbilderna som skapas för körningen, per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="78"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
         <source>Synthetic images that are not rejected</source>
         <translation>Syntetiska bilder som inte har avvisats</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="80"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="93"/>
         <source>optional: a folder with one sub-folder per class</source>
         <translation>valfritt: en mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="81"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="50"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
         <source>off</source>
         <translation>av</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="70"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="42"/>
+        <source>MobileNetV2, one block per stage (fast)</source>
+        <translation>MobileNetV2, ett block per steg (snabb)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="44"/>
+        <source>Random</source>
+        <translation>Slumpmässiga</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="45"/>
+        <source>ImageNet (built-in MobileNetV2)</source>
+        <translation>ImageNet (inbyggda MobileNetV2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="46"/>
+        <source>MobileNetV2 students of width 1 can start from the built-in network&apos;s ImageNet weights, which usually trains a far better student from few images.</source>
+        <translation>Elevmodeller av typen MobileNetV2 med bredd 1 kan börja från det inbyggda nätverkets ImageNet-vikter, vilket oftast ger en mycket bättre elevmodell av få bilder.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="51"/>
+        <source> passes</source>
+        <translation> varv</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="52"/>
+        <source>For the one-block-per-stage MobileNetV2 from ImageNet: passes over the training images, before training, that teach each stage to output what the full network&apos;s stage outputs.</source>
+        <translation>För MobileNetV2 med ett block per steg, startad från ImageNet: varv över träningsbilderna, före träningen, som lär varje steg att ge samma utdata som det fullständiga nätverkets steg.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
         <source>Also pulls the student&apos;s features toward the teacher&apos;s features of the same image (1 − cosine, times this weight). Works best with on-the-fly augmentation off.</source>
         <translation>Drar också elevens särdrag mot lärarens särdrag för samma bild (1 − cosinus, gånger denna vikt). Fungerar bäst med augmentering under träningen avstängd.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="72"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="85"/>
         <source>Random crops, flips and colour changes while training</source>
         <translation>Slumpvisa utsnitt, speglingar och färgändringar under träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="73"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
         <source>Off: the student sees exactly the images the teacher labelled; their variety then comes from the synthetic images and the augmentations per class.</source>
         <translation>Av: eleven ser exakt de bilder som läraren märkte; variationen kommer då från de syntetiska bilderna och augmenteringarna per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
         <source> last blocks</source>
         <translation> sista block</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="92"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
         <source>Fine-tunes the teacher&apos;s last blocks on the support images (with augmentation) before its head is fitted. Off: the teacher as it was downloaded.</source>
         <translation>Finjusterar lärarens sista block på stödbilderna (med augmentering) innan dess huvud anpassas. Av: läraren som den laddades ner.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="96"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
         <source> steps</source>
         <translation> steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="116"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="117"/>
         <source>Width multiplier:</source>
         <translation>Breddmultiplikator:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
+        <source>Starting weights:</source>
+        <translation>Startvikter:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
+        <source>Stage matching:</source>
+        <translation>Stegmatchning:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>Input size:</source>
         <translation>Indatastorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
         <source>Teacher head:</source>
         <translation>Lärarhuvud:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
         <source>Teacher fine-tuning:</source>
         <translation>Finjustering av läraren:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="123"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="124"/>
         <source>Batch size:</source>
         <translation>Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="110"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="111"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="126"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="112"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="127"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="113"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="128"/>
         <source>Feature matching weight:</source>
         <translation>Vikt för särdragsmatchning:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="114"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="129"/>
         <source>On-the-fly augmentation:</source>
         <translation>Augmentering under träningen:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="115"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="130"/>
         <source>Augmentations per class:</source>
         <translation>Augmenteringar per klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="116"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
         <source>Training data:</source>
         <translation>Träningsdata:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="117"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
         <source>Validation folder:</source>
         <translation>Valideringsmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
         <source>Resume selected run</source>
         <translation>Återuppta markerad körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="137"/>
         <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
         <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="146"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="144"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="159"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="146"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="161"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="162"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="150"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="205"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="289"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="328"/>
         <source>Training needs at least two classes with support images.</source>
         <translation>Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="291"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="330"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="361"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="400"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -408,37 +449,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="384"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="423"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="388"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="427"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="159"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="174"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="287"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="326"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1630,13 +1671,13 @@ Standardvärdena används i stället.</translation>
     </message>
     <message>
         <location filename="../app/WorkflowController.cpp" line="397"/>
-        <location filename="../app/WorkflowController.cpp" line="428"/>
+        <location filename="../app/WorkflowController.cpp" line="434"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
         <location filename="../app/WorkflowController.cpp" line="397"/>
-        <location filename="../app/WorkflowController.cpp" line="428"/>
+        <location filename="../app/WorkflowController.cpp" line="434"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
@@ -1646,37 +1687,47 @@ Standardvärdena används i stället.</translation>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="441"/>
+        <location filename="../app/WorkflowController.cpp" line="429"/>
+        <source>Starting weights</source>
+        <translation>Startvikter</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="430"/>
+        <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
+        <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="447"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="458"/>
+        <location filename="../app/WorkflowController.cpp" line="464"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="461"/>
+        <location filename="../app/WorkflowController.cpp" line="467"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="491"/>
+        <location filename="../app/WorkflowController.cpp" line="497"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="492"/>
+        <location filename="../app/WorkflowController.cpp" line="498"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="504"/>
+        <location filename="../app/WorkflowController.cpp" line="510"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="508"/>
+        <location filename="../app/WorkflowController.cpp" line="514"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1684,27 +1735,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="515"/>
+        <location filename="../app/WorkflowController.cpp" line="521"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="522"/>
+        <location filename="../app/WorkflowController.cpp" line="528"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="526"/>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="526"/>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="579"/>
+        <location filename="../app/WorkflowController.cpp" line="585"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1712,27 +1763,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="580"/>
+        <location filename="../app/WorkflowController.cpp" line="586"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="525"/>
+        <location filename="../app/WorkflowController.cpp" line="531"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="525"/>
+        <location filename="../app/WorkflowController.cpp" line="531"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="537"/>
+        <location filename="../app/WorkflowController.cpp" line="543"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="551"/>
+        <location filename="../app/WorkflowController.cpp" line="557"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1740,57 +1791,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="552"/>
+        <location filename="../app/WorkflowController.cpp" line="558"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="554"/>
+        <location filename="../app/WorkflowController.cpp" line="560"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="561"/>
+        <location filename="../app/WorkflowController.cpp" line="567"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="564"/>
+        <location filename="../app/WorkflowController.cpp" line="570"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="564"/>
+        <location filename="../app/WorkflowController.cpp" line="570"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="575"/>
+        <location filename="../app/WorkflowController.cpp" line="581"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="583"/>
+        <location filename="../app/WorkflowController.cpp" line="589"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="592"/>
+        <location filename="../app/WorkflowController.cpp" line="598"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="594"/>
+        <location filename="../app/WorkflowController.cpp" line="600"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="605"/>
+        <location filename="../app/WorkflowController.cpp" line="611"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="607"/>
+        <location filename="../app/WorkflowController.cpp" line="613"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

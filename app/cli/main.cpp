@@ -85,11 +85,11 @@ int usage() {
                  "  export-token --project DIR --class NAME --out FILE [--format diffusers|webui]\n"
                  "                                    the learned token as an embedding file for other tools\n"
                  "  distill --project DIR [--teacher DIR] [--head logistic_regression|prototype] [--student conv4|resnet12|\n"
-                 "           resnet18|mobilenetv2] [--width W] [--input-size PX] [--epochs N] [--batch N] [--lr X]\n"
-                 "           [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
+                 "           resnet18|mobilenetv2|mobilenetv2-short] [--width W] [--input-size PX] [--epochs N] [--batch N]\n"
+                 "           [--lr X] [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
                  "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
                  "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
-                 "           [--feature-weight B] [--no-augment]\n"
+                 "           [--feature-weight B] [--no-augment] [--stage-match EPOCHS]\n"
                  "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
                  "  export --project DIR --run ID --out FILE.onnx\n"
                  "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
@@ -97,7 +97,7 @@ int usage() {
                  "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
                  "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
                  "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
-                 "           [--feature-weight B] [--no-augment] [--no-supervised]\n"
+                 "           [--feature-weight B] [--no-augment] [--no-supervised] [--stage-match EPOCHS]\n"
                  "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
                  "                                    flowers): teacher, supervised and distilled student accuracy with\n"
                  "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
@@ -118,7 +118,7 @@ struct Args {
     bool classic_given = false;
     double width = 1.0, lr = 1e-3, crop_min = 0.08, feature_weight = 0.0;
     bool no_supervised = false, no_augment = false;
-    int input_size = 84, epochs = 30, classic = 0;
+    int input_size = 84, epochs = 30, classic = 0, stage_match = 0;
     bool no_synthetic = false, batch_given = false;
     double guidance = 7.5;
     unsigned long long seed = 0;
@@ -161,7 +161,7 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--no-augment") a.no_augment = true;
         else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
                  s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
-                 s == "--teacher-finetune-steps" || s == "--crop-min" || s == "--feature-weight") {
+                 s == "--teacher-finetune-steps" || s == "--crop-min" || s == "--feature-weight" || s == "--stage-match") {
             std::string v;
             value(v);
             try {
@@ -179,6 +179,7 @@ bool parse(int argc, char** argv, Args& a) {
                     else if (s == "--queries") a.queries = n;
                     else if (s == "--teacher-finetune") a.finetune_blocks = n;
                     else if (s == "--teacher-finetune-steps") a.finetune_steps = n;
+                    else if (s == "--stage-match") a.stage_match = n;
                     else a.classic = n, a.classic_given = true;
                 }
                 if (used != v.size()) throw std::invalid_argument("trailing");
@@ -317,6 +318,7 @@ void set_training_options(Spec& spec, const Args& a) {
     spec.input_size              = a.input_size;
     spec.crop_min                = a.crop_min;
     spec.feature_weight          = a.feature_weight;
+    spec.stage_match_epochs      = a.stage_match;
     spec.epochs                  = a.epochs;
     if (a.batch_given) spec.batch_size = a.batch;
     spec.lr                      = a.lr;

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     };
     for (Case c : {Case{"conv4", 1.0}, Case{"resnet12", 1.0}, Case{"resnet12", 0.5}, Case{"resnet18", 1.0},
                    Case{"mobilenetv2", 1.0}, Case{"mobilenetv2", 0.75}, Case{"mobilenetv2", 0.5},
-                   Case{"mobilenetv2", 0.35}}) {
+                   Case{"mobilenetv2", 0.35}, Case{"mobilenetv2-short", 1.0}}) {
         torch::manual_seed(0);
         auto model = tint::nn::make_student(c.name, 5, c.width);
         model->eval();

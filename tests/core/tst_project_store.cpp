@@ -55,9 +55,10 @@ private Q_SLOTS:
         QVERIFY(tint::distill_spec_to_json(d).find("crop_min") == std::string::npos);
         QVERIFY(tint::distill_spec_to_json(d).find("feature_weight") == std::string::npos);
         QVERIFY(tint::distill_spec_to_json(d).find("train_augment") == std::string::npos);
+        QVERIFY(tint::distill_spec_to_json(d).find("stage_match") == std::string::npos);
         d.student = "mobilenetv2", d.student_init = "imagenet", d.teacher_features = "logits", d.epochs = 3;
         d.teacher_finetune_blocks = 2, d.teacher_finetune_steps = 77, d.crop_min = 0.3;
-        d.feature_weight = 2.5, d.train_augment = false;
+        d.feature_weight = 2.5, d.train_augment = false, d.stage_match_epochs = 4;
         d.validation_dir = "/data/val";
         auto d2 = tint::distill_spec_from_json(tint::distill_spec_to_json(d), "d");
         QCOMPARE(tint::distill_spec_to_json(d2), tint::distill_spec_to_json(d));
@@ -68,6 +69,7 @@ private Q_SLOTS:
         QCOMPARE(d2.crop_min, 0.3);
         QCOMPARE(d2.feature_weight, 2.5);
         QCOMPARE(d2.train_augment, false);
+        QCOMPARE(d2.stage_match_epochs, 4);
         QCOMPARE(tint::distill_spec_from_json("", "d").epochs, tint::DistillSpec{}.epochs);
         try {
             tint::distill_spec_from_json("{\"epochs\": \"many\"}", "project.json: distill");

@@ -9,6 +9,9 @@
 #include <functional>
 
 #include "support/DemoPhotos.h"
+#include <nlohmann/json.hpp>
+
+#include "distill/evaluation.h"
 #include "distill/kd_trainer.h"
 #include "distill/student_init.h"
 #include "distill/teacher.h"
@@ -161,6 +164,42 @@ private Q_SLOTS:
         QVERIFY2(cr < c - 0.2, qPrintable(QString::number(cr)));
     }
 
+    // The short student takes the first block of each stage and the head: each of its tensors is
+    // the full student's tensor of the block it came from.
+    void shortStudentTakesFirstBlockOfEachStage() {
+        auto full = tint::nn::make_student("mobilenetv2", 5, 1.0);
+        auto shrt = tint::nn::make_student("mobilenetv2-short", 5, 1.0);
+        init_student_from_imagenet(*full, kMobileNet);
+        init_student_from_imagenet(*shrt, kMobileNet);
+        const int from[] = {0, 1, 2, 4, 7, 11, 14, 17, 18};  // features.k of the short one <- features.from[k]
+        auto fp = full->named_parameters(true);
+        int compared = 0;
+        for (const auto& p : shrt->named_parameters(true)) {
+            if (p.key().rfind("classifier", 0) == 0) continue;
+            std::string key = p.key();
+            const auto dot  = key.find('.', 9);  // "features." then the index
+            const int k     = std::stoi(key.substr(9, dot - 9));
+            const std::string src = "features." + std::to_string(from[k]) + key.substr(dot);
+            QVERIFY2(fp.find(src) != nullptr, src.c_str());
+            QVERIFY2(torch::equal(p.value(), fp[src]), (key + " <- " + src).c_str());
+            ++compared;
+        }
+        QCOMPARE(compared, 66);  // stem 3, first block 6, six blocks of 9, head conv 3
+        // Its features stay related to the teacher's (the stage structure is kept) but less than
+        // the full student's: the residual repeats are missing until training repairs them.
+        torch::Tensor a, d;
+        const Normalization norm;
+        affine(norm, a, d);
+        full->eval();
+        shrt->eval();
+        torch::NoGradGuard ng;
+        const double cf = cosine(full->features((teacherPixels_ - d) / a), teacherFeatures_);
+        const double cs = cosine(shrt->features((teacherPixels_ - d) / a), teacherFeatures_);
+        qInfo("cosine with the teacher's features: full %.3f, short %.3f", cf, cs);
+        QVERIFY(cs < cf);
+        QVERIFY(cs > 0.0);
+    }
+
     void refusals() {
         auto narrow = tint::nn::make_student("mobilenetv2", 5, 0.5);
         QVERIFY(errorOf([&] { init_student_from_imagenet(*narrow, kMobileNet); }).contains("width 1.0"));
@@ -206,6 +245,88 @@ private Q_SLOTS:
         o.student_init = "imagenet-21k";
         fs::remove(o.checkpoint_path);
         QVERIFY(errorOf([&] { train_kd(data, o); }).contains("unknown student initialisation"));
+        fs::remove_all(tmp);
+    }
+
+    // Stage matching: the short student's stage outputs are pulled toward the full network's. The
+    // loss falls, and on photos it did not train on the outputs of the middle stages move toward
+    // the full network's; the run's fingerprint names it, and other students are refused.
+    void stageMatchingRepairsTheShortStudent() {
+        const auto tmp = fs::temp_directory_path() / ("tst_student_init-sm-" + std::to_string(QCoreApplication::applicationPid()));
+        fs::remove_all(tmp);
+        fs::create_directories(tmp);
+        KdData data;
+        data.class_names = {"daisy", "dandelion", "roses", "sunflowers", "tulips"};
+        for (std::size_t c = 0; c < 5; ++c) {
+            const auto files = flowerFiles(data.class_names[c]);
+            for (std::size_t i = 1; i < 6; ++i) data.files.push_back(files[i]);  // photo 0 of each class is held out
+        }
+        data.teacher_probs = torch::full({25, 5}, 0.2, torch::kFloat32);
+        KdOptions o;
+        o.student            = "mobilenetv2-short";
+        o.student_init       = "imagenet";
+        o.student_init_dir   = kMobileNet;
+        o.freeze_batchnorm   = true;
+        o.epochs             = 1;
+        o.batch_size         = 8;
+        o.lr                 = 1e-3;
+        o.input_size         = 96;
+        o.stage_match_epochs = 10;
+        o.augment.turn_off();
+        o.checkpoint_path = (tmp / "ck.safetensors").string();
+        struct Losses : KdEvents {
+            std::vector<double> values;
+            std::int64_t total = 0;
+            void on_stage_match(std::int64_t, std::int64_t t, double loss) override {
+                values.push_back(loss);
+                total = t;
+            }
+        } ev;
+        auto r = train_kd(data, o, nullptr, &ev);
+        const std::size_t steps = std::size_t(o.stage_match_epochs) * 4;  // 4 batches of 8 per pass
+        QCOMPARE(ev.total, std::int64_t(steps));
+        QCOMPARE(ev.values.size(), steps);
+        const double first = (ev.values[0] + ev.values[1] + ev.values[2] + ev.values[3]) / 4;
+        const double last  = (ev.values[steps - 4] + ev.values[steps - 3] + ev.values[steps - 2] + ev.values[steps - 1]) / 4;
+        QVERIFY2(last < 0.8 * first, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(last)));
+
+        // Held-out photos: relative squared error of stages 1-5 against the full network.
+        std::vector<cv::Mat> held;
+        for (const auto& c : data.class_names) held.push_back(to_mat(tint::load_image_rgb(flowerFiles(c)[0])));
+        const torch::Tensor px = evaluation_pixels(held, 96, o.normalization);
+        auto before = tint::nn::make_student("mobilenetv2-short", 5);
+        auto full   = tint::nn::make_student("mobilenetv2", 5);
+        init_student_from_imagenet(*before, kMobileNet, o.normalization);
+        init_student_from_imagenet(*full, kMobileNet, o.normalization);
+        before->eval();
+        full->eval();
+        r.student->eval();
+        torch::NoGradGuard ng;
+        auto outputs = [&](tint::nn::StudentImpl& s) { return dynamic_cast<tint::nn::MobileNetV2Impl&>(s).stage_outputs(px); };
+        const auto want = outputs(*full), b = outputs(*before), a = outputs(*r.student);
+        QCOMPARE(want.size(), std::size_t(8));
+        QCOMPARE(a.size(), std::size_t(8));
+        double eb = 0, ea = 0;
+        for (std::size_t k = 0; k < 8; ++k) QCOMPARE(a[k].sizes(), want[k].sizes());
+        for (std::size_t k = 1; k <= 5; ++k) {
+            eb += ((b[k] - want[k]).pow(2).mean() / want[k].pow(2).mean()).item<double>();
+            ea += ((a[k] - want[k]).pow(2).mean() / want[k].pow(2).mean()).item<double>();
+        }
+        qInfo("stage-matching loss %.3f -> %.3f; held-out relative error of stages 1-5 %.3f -> %.3f", first, last, eb, ea);
+        QVERIFY2(ea < 0.85 * eb, qPrintable(QStringLiteral("%1 -> %2").arg(eb).arg(ea)));
+        QCOMPARE(b[0].sizes(), want[0].sizes());
+        QVERIFY(((b[0] - want[0]).abs().max()).item<double>() < 1e-5);  // the stem is the same network
+
+        auto meta = nlohmann::json::parse(tint::io::SafetensorsFile::open(o.checkpoint_path).metadata().at("tint.kd"));
+        QCOMPARE(meta.at("run").at("stage_match_epochs").get<int>(), o.stage_match_epochs);
+        KdOptions conv4 = o;
+        conv4.student   = "conv4";
+        conv4.student_init.clear();
+        torch::GradMode::set_enabled(true);
+        QVERIFY(errorOf([&] { train_kd(data, conv4); }).contains("stage matching needs the short MobileNetV2"));
+        KdOptions negative = o;
+        negative.stage_match_epochs = -1;
+        QVERIFY(errorOf([&] { train_kd(data, negative); }).contains("must not be negative"));
         fs::remove_all(tmp);
     }
 

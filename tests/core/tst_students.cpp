@@ -141,6 +141,7 @@ private Q_SLOTS:
         QTest::newRow("resnet12 x0.5") << QStringLiteral("resnet12") << 0.5 << 320;
         QTest::newRow("resnet18") << QStringLiteral("resnet18") << 1.0 << 512;
         QTest::newRow("mobilenetv2 x0.5") << QStringLiteral("mobilenetv2") << 0.5 << 1280;
+        QTest::newRow("mobilenetv2-short") << QStringLiteral("mobilenetv2-short") << 1.0 << 1280;
     }
     void everyStudentTakesAnyInputSize() {
         QFETCH(QString, name);
@@ -166,6 +167,17 @@ private Q_SLOTS:
         QVERIFY(std::abs(count(tint::nn::make_student("resnet12", 5)) - 12.4e6) < 0.2e6);
         QCOMPARE(count(tint::nn::make_student("resnet18", 5)), std::int64_t(11179077));
         QVERIFY(std::abs(count(tint::nn::make_student("mobilenetv2", 5)) - 2.23e6) < 0.02e6);
+        // One block per stage: stem, 7 inverted residuals, the 1x1 head conv; keys as torchvision's
+        // would be for that stage setting (features.0 .. features.8).
+        auto short_net = tint::nn::make_student("mobilenetv2-short", 5);
+        QVERIFY(std::abs(count(short_net) - 1.15e6) < 0.01e6);
+        const auto keys = short_net->named_parameters(true);
+        QVERIFY(keys.find("features.8.0.weight") != nullptr);
+        QVERIFY(keys.find("features.9.0.weight") == nullptr);
+        QCOMPARE(keys["features.7.conv.2.weight"].sizes(), (torch::IntArrayRef{320, 960, 1, 1}));
+        QCOMPARE(keys["features.4.conv.0.0.weight"].sizes(), (torch::IntArrayRef{192, 32, 1, 1}));
+        for (const auto& m : short_net->modules(false))
+            if (auto* b = dynamic_cast<tint::nn::InvertedResidualImpl*>(m.get())) QVERIFY(!b->use_res_connect);
         QVERIFY_THROWS_EXCEPTION(tint::Error, tint::nn::make_student("vgg16", 5));
     }
 };

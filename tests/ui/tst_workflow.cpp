@@ -3,6 +3,8 @@
 // loads it), tokens, curated dataset and model card. Asserts on the models and on the files;
 // every wait is on a signal.
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QSpinBox>
 #include <QAction>
 #include <QDialog>
 #include <QFile>
@@ -334,9 +336,38 @@ private Q_SLOTS:
         DistillPane* dis       = w->distillPane();
         tint::DistillSpec spec = dis->spec();
         QVERIFY(QFileInfo(QString::fromStdString(spec.validation_dir)).isDir());  // the demo photos validate
+        // The demo's own recipe (README benchmark), smaller: fewer augmentations, one epoch, 32 px.
+        QCOMPARE(spec.student, std::string("mobilenetv2-short"));
+        QCOMPARE(spec.feature_weight, 2.0);
+        QVERIFY(!spec.train_augment);
+        spec.classic_per_class = 4;
         spec.epochs     = 1;
         spec.input_size = 32;
+        // The short MobileNetV2 from the built-in ImageNet weights; the choice is offered only
+        // where the weights fit (MobileNetV2 students of width 1).
+        spec.student            = "mobilenetv2-short";
+        spec.student_init       = "imagenet";
+        spec.stage_match_epochs = 1;
         dis->setSpec(spec);
+        QVERIFY(dis->studentInitBox()->isEnabled());
+        QVERIFY(dis->stageMatchBox()->isEnabled());
+        QCOMPARE(dis->spec().student_init, std::string("imagenet"));
+        QCOMPARE(dis->spec().stage_match_epochs, 1);
+        dis->studentInitBox()->setCurrentIndex(0);  // random start: nothing to match against
+        QVERIFY(!dis->stageMatchBox()->isEnabled());
+        QCOMPARE(dis->spec().stage_match_epochs, 0);
+        spec.width = 0.5;
+        dis->setSpec(spec);
+        QVERIFY(!dis->studentInitBox()->isEnabled());
+        QVERIFY(dis->spec().student_init.empty());
+        spec.width        = 1.0;
+        spec.student      = "conv4";
+        dis->setSpec(spec);
+        QVERIFY(!dis->studentInitBox()->isEnabled());
+        spec.student      = "mobilenetv2-short";
+        spec.student_init = "imagenet";
+        dis->setSpec(spec);
+        QVERIFY(dis->stageMatchBox()->isEnabled());
         QSignalSpy trained(flow, &WorkflowController::distillationFinished);
         dis->startButton()->click();
         QVERIFY(trained.wait(kLong));
@@ -345,6 +376,13 @@ private Q_SLOTS:
         for (int r = 0; r < 5; ++r)
             for (int c = 0; c < 5; ++c) counted += dis->confusionModel()->item(r, c)->text().toLongLong();
         QCOMPARE(counted, 35LL);  // 12 photos per class, 5 of them supports
+        const QString run = trained.first().at(0).toString();
+        QFile config(app.project()->rootPath() + QStringLiteral("/runs/") + run + QStringLiteral("/config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QByteArray cfg = config.readAll();
+        QVERIFY2(cfg.contains("\"student_init\": \"imagenet\"") && cfg.contains("mobilenetv2-short") &&
+                     cfg.contains("\"stage_match_epochs\": 1"),
+                 cfg.constData());
         QSignalSpy exported(flow, &WorkflowController::exportFinished);
         const QString onnx = m_dir.filePath(QStringLiteral("demo.onnx"));
         flow->exportOnnx(trained.first().at(0).toString(), onnx);

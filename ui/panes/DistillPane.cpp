@@ -39,6 +39,19 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     m_student->addItem(tr("ResNet-12 (few-shot standard)"), QStringLiteral("resnet12"));
     m_student->addItem(tr("ResNet-18"), QStringLiteral("resnet18"));
     m_student->addItem(tr("MobileNetV2"), QStringLiteral("mobilenetv2"));
+    m_student->addItem(tr("MobileNetV2, one block per stage (fast)"), QStringLiteral("mobilenetv2-short"));
+    m_studentInit = new QComboBox(this);
+    m_studentInit->addItem(tr("Random"), QString());
+    m_studentInit->addItem(tr("ImageNet (built-in MobileNetV2)"), QStringLiteral("imagenet"));
+    m_studentInit->setToolTip(tr("MobileNetV2 students of width 1 can start from the built-in network's ImageNet "
+                                 "weights, which usually trains a far better student from few images."));
+    m_stageMatch = new QSpinBox(this);
+    m_stageMatch->setRange(0, 100);
+    m_stageMatch->setSpecialValueText(tr("off"));
+    m_stageMatch->setSuffix(tr(" passes"));
+    m_stageMatch->setToolTip(tr("For the one-block-per-stage MobileNetV2 from ImageNet: passes over the training images, "
+                                "before training, that teach each stage to output what the full network's stage "
+                                "outputs."));
     m_width = new QDoubleSpinBox(this);
     m_width->setRange(0.125, 4.0);
     m_width->setSingleStep(0.125);
@@ -102,6 +115,8 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("Student:"), m_student);
     form->addRow(tr("Width multiplier:"), m_width);
+    form->addRow(tr("Starting weights:"), m_studentInit);
+    form->addRow(tr("Stage matching:"), m_stageMatch);
     form->addRow(tr("Input size:"), m_inputSize);
     form->addRow(tr("Teacher head:"), m_head);
     form->addRow(tr("Teacher fine-tuning:"), finetuneRow);
@@ -206,10 +221,14 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
         const QString run = m_running ? m_liveRun : selectedRun();
         if (!run.isEmpty() && i.isValid()) Q_EMIT confusionCellActivated(run, i.row(), i.column());
     });
-    for (QComboBox* c : {m_student, m_head}) connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::settingsChanged);
+    for (QComboBox* c : {m_student, m_head, m_studentInit})
+        connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::settingsChanged);
+    connect(m_student, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::updateStudentInit);
+    connect(m_width, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &DistillPane::updateStudentInit);
     connect(m_finetuneBlocks, qOverload<int>(&QSpinBox::valueChanged), this,
             [this](int blocks) { m_finetuneSteps->setEnabled(blocks > 0); });
-    for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed, m_finetuneBlocks, m_finetuneSteps})
+    connect(m_studentInit, qOverload<int>(&QComboBox::currentIndexChanged), this, &DistillPane::updateStudentInit);
+    for (QSpinBox* s : {m_inputSize, m_epochs, m_batch, m_classic, m_seed, m_finetuneBlocks, m_finetuneSteps, m_stageMatch})
         connect(s, &QSpinBox::editingFinished, this, &DistillPane::settingsChanged);
     for (QDoubleSpinBox* s : {m_width, m_lr, m_temperature, m_alpha, m_featureWeight})
         connect(s, &QDoubleSpinBox::editingFinished, this, &DistillPane::settingsChanged);
@@ -235,6 +254,8 @@ tint::DistillSpec DistillPane::spec() const {
     s.alpha             = m_alpha->value();
     s.feature_weight    = m_featureWeight->value();
     s.train_augment     = m_trainAugment->isChecked();
+    if (m_studentInit->isEnabled()) s.student_init = m_studentInit->currentData().toString().toStdString();
+    if (m_stageMatch->isEnabled()) s.stage_match_epochs = m_stageMatch->value();
     s.classic_per_class = m_classic->value();
     s.use_synthetic     = m_useSynthetic->isChecked();
     s.validation_dir    = m_validation->text().trimmed().toStdString();
@@ -247,7 +268,7 @@ tint::DistillSpec DistillPane::spec() const {
 void DistillPane::setSpec(const tint::DistillSpec& s) {
     const QList<QWidget*> all{m_student, m_width, m_inputSize, m_head, m_epochs, m_batch, m_lr,
                               m_temperature, m_alpha, m_classic, m_useSynthetic, m_validation, m_seed,
-                              m_finetuneBlocks, m_finetuneSteps, m_featureWeight, m_trainAugment};
+                              m_finetuneBlocks, m_finetuneSteps, m_featureWeight, m_trainAugment, m_studentInit, m_stageMatch};
     for (QWidget* w : all) w->blockSignals(true);
     int si = m_student->findData(QString::fromStdString(s.student));
     m_student->setCurrentIndex(si < 0 ? 0 : si);
@@ -269,7 +290,25 @@ void DistillPane::setSpec(const tint::DistillSpec& s) {
     m_finetuneBlocks->setValue(s.teacher_finetune_blocks);
     m_finetuneSteps->setValue(s.teacher_finetune_steps);
     m_finetuneSteps->setEnabled(s.teacher_finetune_blocks > 0);
+    const int ii = m_studentInit->findData(QString::fromStdString(s.student_init));
+    m_studentInit->setCurrentIndex(ii < 0 ? 0 : ii);
+    m_stageMatch->setValue(s.stage_match_epochs);
     for (QWidget* w : all) w->blockSignals(false);
+    updateStudentInit();
+}
+
+bool DistillPane::imagenetStartPossible() const {
+    return m_student->currentData().toString().startsWith(QLatin1String("mobilenetv2")) && m_width->value() == 1.0;
+}
+
+void DistillPane::updateStudentInit() {
+    // Only the MobileNetV2 students of width 1 have the built-in weights' shapes.
+    const bool possible = imagenetStartPossible();
+    if (!possible) m_studentInit->setCurrentIndex(0);  // shown as it will run: from random weights
+    m_studentInit->setEnabled(possible);
+    // Stage matching repairs the short network against the full one: only from ImageNet.
+    m_stageMatch->setEnabled(possible && m_student->currentData().toString() == QLatin1String("mobilenetv2-short") &&
+                             m_studentInit->currentIndex() == 1);
 }
 
 void DistillPane::refresh() {

@@ -34,6 +34,8 @@ public:
     QTableView* confusionView() const { return m_confusionView; }
     QTableView* runsView() const { return m_runsView; }
     QPushButton* startButton() const { return m_start; }
+    QComboBox* studentInitBox() const { return m_studentInit; }
+    QSpinBox* stageMatchBox() const { return m_stageMatch; }
     QPushButton* resumeButton() const { return m_resume; }
     QPushButton* stopButton() const { return m_stop; }
     QDialog* cellDialog() const { return m_cellDialog; }
@@ -65,6 +67,8 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    bool imagenetStartPossible() const;
+    void updateStudentInit();
     void showRun(const tint::RunSummary& run);
     void showConfusion(const std::vector<std::vector<long long>>& confusion);
     ProjectController* m_project;
@@ -79,6 +83,8 @@ private:
     QDoubleSpinBox* m_alpha;
     QDoubleSpinBox* m_featureWeight;
     QCheckBox* m_trainAugment;
+    QComboBox* m_studentInit;
+    QSpinBox* m_stageMatch;
     QSpinBox* m_finetuneBlocks;
     QSpinBox* m_finetuneSteps;
     QSpinBox* m_classic;

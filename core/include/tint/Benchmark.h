@@ -33,6 +33,7 @@ struct BenchmarkSpec {
     double temperature = 4.0;
     double alpha       = 0.0;
     double feature_weight = 0.0;  ///< as DistillSpec::feature_weight (distilled student only)
+    int stage_match_epochs = 0;   ///< as DistillSpec::stage_match_epochs (both students)
     /// The distilled student's on-the-fly augmentation (crop, flip, jitter). Off: it sees exactly
     /// the images the teacher labelled (its variety then comes from the classic generator).
     bool distilled_augment = true;

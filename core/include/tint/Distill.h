@@ -50,6 +50,9 @@ struct DistillSpec {
     /// Off: the student sees exactly the images the teacher labelled (variety then comes from the
     /// synthetic and classic images).
     bool train_augment    = true;
+    /// "mobilenetv2-short" from ImageNet only: passes over the training images, before the first
+    /// epoch, that pull each stage's output toward the full ImageNet MobileNetV2's. 0: none.
+    int stage_match_epochs = 0;
     std::uint64_t seed    = 0;
     int classic_per_class = 0;                  ///< heavy augmentations of the supports made for the run
     bool use_synthetic    = true;               ///< TINT images in synthetic/ that are not rejected

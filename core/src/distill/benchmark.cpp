@@ -140,6 +140,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         throw Error("benchmark: unknown teacher features '" + spec.teacher_features + "' (pooled or logits)");
     if (spec.train_distilled && spec.classic_per_class < 0) throw Error("benchmark: --classic must not be negative");
     distill::check_feature_weight(spec.feature_weight, "benchmark");
+    distill::check_stage_match(spec.stage_match_epochs, spec.student, spec.student_init, "benchmark");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
 
@@ -270,6 +271,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         base.student_init     = spec.student_init;
         base.student_init_dir = spec.student_init_dir.empty() ? spec.teacher_dir : spec.student_init_dir;
         base.freeze_batchnorm = spec.student_init == "imagenet";
+        base.stage_match_epochs = spec.stage_match_epochs;
         base.input_size       = spec.input_size;
         base.augment.crop.scale_min = spec.crop_min;
         base.batch_size       = spec.batch_size;
@@ -403,7 +405,7 @@ std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
                         {"teacher_finetune_blocks", s.teacher_finetune_blocks}, {"crop_min", s.crop_min}, {"teacher_finetune_steps", s.teacher_finetune_steps},
                         {"head", s.head}, {"student", s.student}, {"width", s.width}, {"student_init", s.student_init},
                         {"input_size", s.input_size}, {"epochs", s.epochs}, {"batch_size", s.batch_size}, {"lr", s.lr},
-                        {"temperature", s.temperature}, {"alpha", s.alpha}, {"feature_weight", s.feature_weight}, {"distilled_augment", s.distilled_augment}, {"n_way", s.n_way}, {"k_shot", s.k_shot},
+                        {"temperature", s.temperature}, {"alpha", s.alpha}, {"feature_weight", s.feature_weight}, {"stage_match_epochs", s.stage_match_epochs}, {"distilled_augment", s.distilled_augment}, {"n_way", s.n_way}, {"k_shot", s.k_shot},
                         {"queries_per_class", s.queries}, {"episodes", s.episodes}, {"classic_per_class", s.classic_per_class},
                         {"seed", s.seed}, {"target_half_width", s.target_half_width}};
     nlohmann::json arms = nlohmann::json::array();

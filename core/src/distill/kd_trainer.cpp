@@ -67,6 +67,7 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     if (!o.student_init.empty()) j["student_init"] = o.student_init;
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
     if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
+    if (o.stage_match_epochs > 0) j["stage_match_epochs"] = o.stage_match_epochs;
     return j;
 }
 
@@ -121,6 +122,12 @@ double scheduled_lr(const KdOptions& o, std::int64_t step, std::int64_t total, s
 void check_feature_weight(double feature_weight, const std::string& where) {
     if (!(feature_weight >= 0.0) || !std::isfinite(feature_weight))
         throw Error(where + ": the feature weight must be 0 or positive, not " + std::to_string(feature_weight));
+}
+
+void check_stage_match(int epochs, const std::string& student, const std::string& student_init, const std::string& where) {
+    if (epochs < 0) throw Error(where + ": the stage-matching epochs must not be negative");
+    if (epochs > 0 && (student != "mobilenetv2-short" || student_init != "imagenet"))
+        throw Error(where + ": stage matching needs the short MobileNetV2 student (mobilenetv2-short) started from ImageNet");
 }
 
 torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features) {
@@ -184,6 +191,8 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     if (validation && validation->files.size() != validation->labels.size())
         throw Error(where + ": the validation set has " + std::to_string(validation->files.size()) + " files and " +
                     std::to_string(validation->labels.size()) + " labels");
+
+    check_stage_match(o.stage_match_epochs, o.student, o.student_init, where);
 
     // Same seed, same initial student: the resume test and reproducible runs depend on it.
     torch::manual_seed(o.seed);
@@ -287,10 +296,79 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     }
 
     const std::int64_t per_epoch = (n + o.batch_size - 1) / o.batch_size;
+    const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
+    if (o.stage_match_epochs > 0 && first_epoch == 0) {
+        // The full network from the same weights shows what each stage should output.
+        auto full = nn::make_student("mobilenetv2", C, 1.0);
+        init_student_from_imagenet(*full, o.student_init_dir, o.normalization);
+        full->to(o.device);
+        full->eval();
+        auto& reference = dynamic_cast<nn::MobileNetV2Impl&>(*full);
+        auto& short_net = dynamic_cast<nn::MobileNetV2Impl&>(student);
+        std::vector<torch::Tensor> sm, sv;
+        for (const auto& [name, p] : params) {
+            sm.push_back(torch::zeros_like(p));
+            sv.push_back(torch::zeros_like(p));
+        }
+        const std::int64_t match_total = per_epoch * o.stage_match_epochs;
+        std::int64_t match_step        = 0;
+        for (int r = 0; r < o.stage_match_epochs; ++r) {
+            LoaderOptions lo;
+            lo.batch_size    = o.batch_size;
+            lo.epochs        = 1;
+            lo.shuffle       = true;
+            lo.seed          = mix_seed(o.seed, static_cast<std::uint64_t>(r), 0x57a9eULL);
+            lo.augment       = o.augment;
+            lo.augment.size  = cv::Size(o.input_size, o.input_size);
+            lo.normalization = o.normalization;
+            BackgroundLoader loader(samples, lo, cancel);
+            student.train();
+            if (o.freeze_batchnorm) freeze_batchnorm(student);
+            while (auto batch = loader.next()) {
+                if (ctx) ctx->throw_if_cancelled();
+                const torch::Tensor x = batch->images.to(o.device);
+                std::vector<torch::Tensor> want;
+                {
+                    torch::NoGradGuard no_grad;
+                    want = reference.stage_outputs(x);
+                }
+                const auto got = short_net.stage_outputs(x);
+                torch::Tensor loss = torch::zeros({}, x.options());
+                for (std::size_t k = 0; k < got.size(); ++k)
+                    loss = loss + (got[k] - want[k]).pow(2).mean() / (want[k].pow(2).mean() + 1e-6);
+                loss = loss / static_cast<double>(got.size());
+                const double value = loss.item<double>();
+                if (!std::isfinite(value))
+                    throw Error(where + ": the stage-matching loss became " + std::to_string(value) + " at step " +
+                                std::to_string(match_step + 1) + "; training stopped");
+                for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();
+                loss.backward();
+                {
+                    torch::NoGradGuard no_grad;
+                    const double t = static_cast<double>(match_step + 1);
+                    for (std::size_t i = 0; i < params.size(); ++i)
+                        if (params[i].second.grad().defined())
+                            adamw_update(params[i].second, params[i].second.grad(), sm[i], sv[i], o.lr, o.weight_decay, t,
+                                         kBeta1, kBeta2, kEps);
+                }
+                ++match_step;
+                if (events) events->on_stage_match(match_step, match_total, value);
+                if (ctx) {
+                    Progress pr;
+                    pr.stage   = "stage_match";
+                    pr.message = "stage matching";
+                    pr.step    = match_step;
+                    pr.total = match_total;
+                    pr.loss  = value;
+                    ctx->report(pr);
+                }
+            }
+        }
+        for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();
+    }
     const std::int64_t total     = per_epoch * o.epochs;
     const std::int64_t warmup    = std::min<std::int64_t>(total, std::llround(o.warmup_epochs * static_cast<double>(per_epoch)));
     const bool autocast          = o.mixed_precision && o.device.is_cuda();
-    const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
 
     for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
         if (cancel.mode() == CancelMode::Now) throw Cancelled();

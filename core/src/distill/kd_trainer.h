@@ -34,6 +34,9 @@ struct KdLoss {
 
 /// Throws tint::Error ("<where>: the feature weight must be 0 or positive") unless it is.
 void check_feature_weight(double feature_weight, const std::string& where);
+/// Throws tint::Error (prefixed with `where`) unless `epochs` is 0, or positive for the short
+/// MobileNetV2 student started from ImageNet (the only student the stage matching applies to).
+void check_stage_match(int epochs, const std::string& student, const std::string& student_init, const std::string& where);
 
 /// Mean over the batch of 1 - cos(student_features[i], teacher_features[i]); both [B, D].
 torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::Tensor& teacher_features);
@@ -67,6 +70,11 @@ struct KdOptions {
     /// P is the identity when the sizes agree, otherwise a bias-free linear map trained alongside
     /// (not part of the exported student). 0: logits only.
     double feature_weight = 0.0;
+    /// Short MobileNetV2 started from ImageNet only: before the first epoch, this many passes over
+    /// the training images in which each stage's output is pulled toward the full ImageNet
+    /// MobileNetV2's (relative squared error, no labels). It teaches the kept blocks what the
+    /// left-out residual repeats did. 0: none.
+    int stage_match_epochs = 0;
     std::uint64_t seed  = 0;
     AugmentOptions augment;         ///< size is replaced by input_size
     Normalization normalization;
@@ -117,6 +125,8 @@ public:
     virtual ~KdEvents() = default;
     virtual void on_step(const KdStep&) {}
     virtual void on_epoch(const KdEpoch&) {}
+    /// After each step of the stage-matching phase (KdOptions::stage_match_epochs).
+    virtual void on_stage_match(std::int64_t /*step*/, std::int64_t /*total*/, double /*loss*/) {}
 };
 
 struct KdResult {

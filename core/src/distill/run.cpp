@@ -95,6 +95,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     if (spec.epochs < 1 || spec.batch_size < 1 || spec.input_size < 16)
         throw Error("epochs and batch size must be positive and the input size at least 16 pixels");
     distill::check_feature_weight(spec.feature_weight, "distillation");
+    distill::check_stage_match(spec.stage_match_epochs, spec.student, spec.student_init, "distillation");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
 
@@ -239,6 +240,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     o.augment.crop.scale_min = spec.crop_min;
     if (!spec.train_augment) o.augment.turn_off();
     o.feature_weight  = spec.feature_weight;
+    o.stage_match_epochs = spec.stage_match_epochs;
     o.batch_size      = spec.batch_size;
     o.epochs          = spec.epochs;
     o.lr              = spec.lr;

@@ -72,9 +72,15 @@ void init_student_from_imagenet(nn::StudentImpl& student, const std::string& ima
     const torch::Tensor stem_b = (src->stem->bias.detach().to(torch::kFloat64) + (w0 * dv).sum({1, 2, 3})).to(torch::kFloat32);
     conv_bn("features.0.0", "features.0.1", stem_w, stem_b);
 
-    for (std::size_t b = 0; b < src->blocks_.size(); ++b) {
-        const auto& blk        = src->blocks_[b];
-        const std::string base = "features." + std::to_string(b + 1) + ".conv.";
+    // Which source block goes where: all 17 in order, or for the short student the first block of
+    // each stage (the blocks with a stride or a channel change; the residual repeats are left out).
+    std::vector<std::size_t> blocks;
+    if (mnv2->short_stages()) blocks = {0, 1, 3, 6, 10, 13, 16};
+    else
+        for (std::size_t b = 0; b < src->blocks_.size(); ++b) blocks.push_back(b);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+        const auto& blk        = src->blocks_.at(blocks[k]);
+        const std::string base = "features." + std::to_string(k + 1) + ".conv.";
         int i                  = 0;
         if (blk.expand) {
             conv_bn(base + "0.0", base + "0.1", blk.expand->weight.detach(), blk.expand->bias.detach());
@@ -84,7 +90,8 @@ void init_student_from_imagenet(nn::StudentImpl& student, const std::string& ima
                 blk.depthwise->bias.detach());
         conv_bn(base + std::to_string(i + 1), base + std::to_string(i + 2), blk.project->weight.detach(), blk.project->bias.detach());
     }
-    conv_bn("features.18.0", "features.18.1", src->head->weight.detach(), src->head->bias.detach());
+    const std::string last = "features." + std::to_string(blocks.size() + 1);
+    conv_bn(last + ".0", last + ".1", src->head->weight.detach(), src->head->bias.detach());
 }
 
 }  // namespace tint::distill

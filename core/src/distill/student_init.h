@@ -29,7 +29,8 @@ struct StudentImpl;
 namespace tint::distill {
 
 /// The folder of the shipped model (mobilenet_v2_1.0_224.safetensors inside) or the file itself.
-/// `student` must be make_student("mobilenetv2", C, 1.0); `norm` is the student's input
+/// `student` must be make_student("mobilenetv2", C, 1.0) or make_student("mobilenetv2-short", C,
+/// 1.0) (which takes the first block of each stage); `norm` is the student's input
 /// normalisation. Throws tint::Error naming the file or the student tensor on any mismatch.
 void init_student_from_imagenet(nn::StudentImpl& student, const std::string& imagenet_mobilenet,
                                 const Normalization& norm = {});

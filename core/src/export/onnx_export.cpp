@@ -546,7 +546,8 @@ Mismatch compare(cv::dnn::Net& net, const torch::Tensor& batch, const torch::Ten
 
 std::string architecture_name(const nn::StudentImpl& model) {
     if (dynamic_cast<const nn::ResNet18Impl*>(&model)) return "resnet18";
-    if (dynamic_cast<const nn::MobileNetV2Impl*>(&model)) return "mobilenetv2";
+    if (const auto* m = dynamic_cast<const nn::MobileNetV2Impl*>(&model))
+        return m->short_stages() ? "mobilenetv2-short" : "mobilenetv2";
     if (dynamic_cast<const nn::Conv4Impl*>(&model)) return "conv4";
     if (dynamic_cast<const nn::ResNet12Impl*>(&model)) return "resnet12";
     throw Error("cannot export to ONNX: student type '" + model.name() + "' has no ONNX mapping");

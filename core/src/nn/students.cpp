@@ -82,7 +82,8 @@ torch::Tensor InvertedResidualImpl::forward(const torch::Tensor& x) {
     return use_res_connect ? x + conv->forward(x) : conv->forward(x);
 }
 
-MobileNetV2Impl::MobileNetV2Impl(std::int64_t num_classes, double width_mult) {
+MobileNetV2Impl::MobileNetV2Impl(std::int64_t num_classes, double width_mult, bool short_stages)
+    : short_stages_(short_stages) {
     static const int setting[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
                                       {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
     std::int64_t in = make_divisible(32 * width_mult);
@@ -91,12 +92,14 @@ MobileNetV2Impl::MobileNetV2Impl(std::int64_t num_classes, double width_mult) {
     f->push_back(conv_bn(3, in, 3, 2, 1, true));
     for (const auto& s : setting) {
         std::int64_t out = make_divisible(s[1] * width_mult);
-        for (int i = 0; i < s[2]; ++i) {
+        for (int i = 0; i < (short_stages ? 1 : s[2]); ++i) {
             f->push_back(InvertedResidual(in, out, i == 0 ? s[3] : 1, s[0]));
             in = out;
         }
+        stage_ends_.push_back(f->size() - 1);
     }
     f->push_back(conv_bn(in, last_channel_, 1, 1, 1, true));
+    stage_ends_.push_back(f->size() - 1);
     features_  = register_module("features", f);
     classifier = register_module("classifier", Sequential(Dropout(0.2), Linear(last_channel_, num_classes)));
 }
@@ -106,6 +109,20 @@ torch::Tensor MobileNetV2Impl::features(const torch::Tensor& x) {
 }
 
 torch::Tensor MobileNetV2Impl::classify(const torch::Tensor& f) { return classifier->forward(f); }
+
+std::vector<torch::Tensor> MobileNetV2Impl::stage_outputs(const torch::Tensor& x) {
+    std::vector<torch::Tensor> out;
+    torch::Tensor h = x;
+    std::size_t i = 0, next = 0;
+    for (auto& m : *features_) {
+        h = m.forward(h);
+        if (i++ == stage_ends_[next]) {
+            out.push_back(h);
+            if (++next == stage_ends_.size()) break;
+        }
+    }
+    return out;
+}
 
 Conv4Impl::Conv4Impl(std::int64_t num_classes, std::int64_t width) {
     Sequential e;
@@ -165,7 +182,8 @@ std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t 
     if (name == "resnet12") return std::make_shared<ResNet12Impl>(num_classes, width);
     if (name == "resnet18") return std::make_shared<ResNet18Impl>(num_classes, width);
     if (name == "mobilenetv2") return std::make_shared<MobileNetV2Impl>(num_classes, width);
-    throw Error("unknown student '" + name + "' (conv4, resnet12, resnet18, mobilenetv2)");
+    if (name == "mobilenetv2-short") return std::make_shared<MobileNetV2Impl>(num_classes, width, true);
+    throw Error("unknown student '" + name + "' (conv4, resnet12, resnet18, mobilenetv2, mobilenetv2-short)");
 }
 
 }  // namespace tint::nn

@@ -66,11 +66,19 @@ struct InvertedResidualImpl : torch::nn::Module {
 TORCH_MODULE(InvertedResidual);
 
 struct MobileNetV2Impl : StudentImpl {
-    MobileNetV2Impl(std::int64_t num_classes, double width_mult = 1.0);
+    /// `short_stages`: each of the seven stages keeps only its first block (the one that changes
+    /// the stride or the channel count) and drops its residual repeats: 7 blocks instead of 17.
+    MobileNetV2Impl(std::int64_t num_classes, double width_mult = 1.0, bool short_stages = false);
+    bool short_stages() const { return short_stages_; }
+    /// The output of each of the seven stages (after its last block) and of the 1x1 head conv:
+    /// eight maps, the same shapes for the full and the short network of the same width.
+    std::vector<torch::Tensor> stage_outputs(const torch::Tensor& x);
     torch::Tensor features(const torch::Tensor& x) override;
     torch::Tensor classify(const torch::Tensor& f) override;
     std::int64_t feature_dim() const override { return last_channel_; }
     std::int64_t last_channel_;
+    bool short_stages_ = false;
+    std::vector<std::size_t> stage_ends_;  ///< index in features of each stage's last block, then the head
     torch::nn::Sequential features_{nullptr};      // registered as "features"
     torch::nn::Sequential classifier{nullptr};     // [Dropout(0.2), Linear]
 };
@@ -104,7 +112,8 @@ struct ResNet12Impl : StudentImpl {
     torch::nn::Linear fc{nullptr};
 };
 
-/// "conv4", "resnet12", "resnet18" or "mobilenetv2"; throws tint::Error for other names.
+/// "conv4", "resnet12", "resnet18", "mobilenetv2" or "mobilenetv2-short" (one block per stage);
+/// throws tint::Error for other names.
 std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t num_classes, double width = 1.0);
 
 /// torchvision's _make_divisible (channel counts of MobileNetV2 under a width multiplier).

@@ -122,6 +122,7 @@ std::string distill_spec_to_json(const DistillSpec& s) {
     if (s.crop_min != DistillSpec{}.crop_min) j["crop_min"] = s.crop_min;
     if (s.feature_weight != 0.0) j["feature_weight"] = s.feature_weight;
     if (!s.train_augment) j["train_augment"] = false;
+    if (s.stage_match_epochs != 0) j["stage_match_epochs"] = s.stage_match_epochs;
     if (s.teacher_finetune_blocks > 0) {
         j["teacher_finetune_blocks"] = s.teacher_finetune_blocks;
         j["teacher_finetune_steps"]  = s.teacher_finetune_steps;
@@ -151,6 +152,7 @@ DistillSpec distill_spec_from_json(const std::string& text, const std::string& w
     take(j, "crop_min", s.crop_min, where);
     take(j, "feature_weight", s.feature_weight, where);
     take(j, "train_augment", s.train_augment, where);
+    take(j, "stage_match_epochs", s.stage_match_epochs, where);
     take(j, "teacher_finetune_blocks", s.teacher_finetune_blocks, where);
     take(j, "teacher_finetune_steps", s.teacher_finetune_steps, where);
     return s;
