@@ -297,6 +297,18 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
 
     const std::int64_t per_epoch = (n + o.batch_size - 1) / o.batch_size;
     const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
+    // One shuffled pass over the training images, augmented as the options say.
+    auto one_pass = [&](std::uint64_t seed) {
+        LoaderOptions lo;
+        lo.batch_size    = o.batch_size;
+        lo.epochs        = 1;
+        lo.shuffle       = true;
+        lo.seed          = seed;
+        lo.augment       = o.augment;
+        lo.augment.size  = cv::Size(o.input_size, o.input_size);
+        lo.normalization = o.normalization;
+        return lo;
+    };
     if (o.stage_match_epochs > 0 && first_epoch == 0) {
         // The full network from the same weights shows what each stage should output.
         auto full = nn::make_student("mobilenetv2", C, 1.0);
@@ -313,15 +325,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         const std::int64_t match_total = per_epoch * o.stage_match_epochs;
         std::int64_t match_step        = 0;
         for (int r = 0; r < o.stage_match_epochs; ++r) {
-            LoaderOptions lo;
-            lo.batch_size    = o.batch_size;
-            lo.epochs        = 1;
-            lo.shuffle       = true;
-            lo.seed          = mix_seed(o.seed, static_cast<std::uint64_t>(r), 0x57a9eULL);
-            lo.augment       = o.augment;
-            lo.augment.size  = cv::Size(o.input_size, o.input_size);
-            lo.normalization = o.normalization;
-            BackgroundLoader loader(samples, lo, cancel);
+            BackgroundLoader loader(samples, one_pass(mix_seed(o.seed, static_cast<std::uint64_t>(r), 0x57a9eULL)), cancel);
             student.train();
             if (o.freeze_batchnorm) freeze_batchnorm(student);
             while (auto batch = loader.next()) {
@@ -358,8 +362,8 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
                     pr.stage   = "stage_match";
                     pr.message = "stage matching";
                     pr.step    = match_step;
-                    pr.total = match_total;
-                    pr.loss  = value;
+                    pr.total   = match_total;
+                    pr.loss    = value;
                     ctx->report(pr);
                 }
             }
@@ -378,15 +382,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         }
         // Per-epoch seeds: an epoch's draws do not depend on the epochs run before it in this process.
         torch::manual_seed(mix_seed(o.seed, static_cast<std::uint64_t>(epoch), 0xd1ULL));
-        LoaderOptions lo;
-        lo.batch_size    = o.batch_size;
-        lo.epochs        = 1;
-        lo.shuffle       = true;
-        lo.seed          = mix_seed(o.seed, static_cast<std::uint64_t>(epoch), 0x10adULL);
-        lo.augment       = o.augment;
-        lo.augment.size  = cv::Size(o.input_size, o.input_size);
-        lo.normalization = o.normalization;
-        BackgroundLoader loader(samples, lo, cancel);
+        BackgroundLoader loader(samples, one_pass(mix_seed(o.seed, static_cast<std::uint64_t>(epoch), 0x10adULL)), cancel);
 
         student.train();
         if (o.freeze_batchnorm) freeze_batchnorm(student);
