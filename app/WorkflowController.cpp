@@ -423,12 +423,14 @@ void WorkflowController::startDistillation(const QString& resumeRun) {
         spec.run_id = resumeRun.toStdString();
     } else {
         spec.teacher_dir = teacherDir().toStdString();
-        if (spec.student_init == "imagenet") {
-            spec.student_init_dir = shippedModel(QStringLiteral("imagenet-mobilenetv2")).toStdString();
-            if (spec.student_init_dir.empty())
-                return m_window->showError(tr("Starting weights"),
-                                           tr("The built-in ImageNet MobileNetV2 was not found; choose random starting weights."));
-        }
+    }
+    // The ImageNet start (and stage matching) read the built-in weights, also when a run resumes
+    // with another teacher: the folder is not part of a run's saved settings.
+    if (spec.student_init == "imagenet") {
+        spec.student_init_dir = shippedModel(QStringLiteral("imagenet-mobilenetv2")).toStdString();
+        if (spec.student_init_dir.empty())
+            return m_window->showError(tr("Starting weights"),
+                                       tr("The built-in ImageNet MobileNetV2 was not found; choose random starting weights."));
     }
     if (spec.teacher_dir.empty())
         return m_window->showError(tr("No teacher"), tr("Choose a teacher folder under Settings › Preferences."));
