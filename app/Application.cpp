@@ -177,7 +177,7 @@ void Application::openDemo() {
         // feature term.
         distill.student            = "mobilenetv2-short";
         distill.student_init       = "imagenet";
-        distill.stage_match_epochs = 3;
+        distill.stage_match_epochs = 6;
         distill.classic_per_class  = 150;
         distill.train_augment      = false;
         distill.feature_weight     = 2.0;

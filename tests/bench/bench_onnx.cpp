@@ -21,11 +21,13 @@
 int main(int argc, char** argv) {
     int threads = 2, runs = 200, size = 84;
     bool layers = false;
+    const char* only = nullptr;  // --only NAME: just that student's rows
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--layers")) layers = true;
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     }
     tint::set_compute_threads(threads);
     cv::setNumThreads(threads);
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
     for (Case c : {Case{"conv4", 1.0}, Case{"resnet12", 1.0}, Case{"resnet12", 0.5}, Case{"resnet18", 1.0},
                    Case{"mobilenetv2", 1.0}, Case{"mobilenetv2", 0.75}, Case{"mobilenetv2", 0.5},
                    Case{"mobilenetv2", 0.35}, Case{"mobilenetv2-short", 1.0}}) {
+        if (only && std::strcmp(only, c.name) != 0) continue;
         torch::manual_seed(0);
         auto model = tint::nn::make_student(c.name, 5, c.width);
         model->eval();
@@ -72,7 +75,7 @@ int main(int argc, char** argv) {
             }
         }
         std::sort(ms.begin(), ms.end());
-        std::printf("%-12s width %-4g %9.2f M params  %7.0f kB  %7.2f ms/image (min %.2f, max %.2f)  export check %.1e\n", c.name,
+        std::printf("%-18s width %-4g %9.2f M params  %7.0f kB  %7.2f ms/image (min %.2f, max %.2f)  export check %.1e\n", c.name,
                     c.width, params / 1e6, r.file_size / 1024.0, ms[ms.size() / 2], ms.front(), ms.back(), r.max_abs_diff);
         std::fflush(stdout);
     }

@@ -147,9 +147,7 @@ std::shared_ptr<tint::nn::StudentImpl> buildStudent(const QString& name, const t
     torch::manual_seed(1234);
     if (name == QLatin1String("resnet18")) return resnet18Fixture();
     if (name == QLatin1String("mobilenetv2")) return mobilenetFixture();
-    // "<name> tf": the MobileNetV2 with TensorFlow "SAME" padding (the ImageNet start's).
-    const bool tf = name.endsWith(QLatin1String(" tf"));
-    auto model    = tint::nn::make_student(name.chopped(tf ? 3 : 0).toStdString(), 5, 1.0, tf);
+    auto model = tint::nn::make_student(name.toStdString(), 5);
     calibrateBatchNorm(*model, photos);
     return model;
 }
@@ -234,8 +232,6 @@ private Q_SLOTS:
         QTest::newRow("conv4") << QStringLiteral("conv4") << true;
         QTest::newRow("resnet12") << QStringLiteral("resnet12") << true;
         QTest::newRow("mobilenetv2-short") << QStringLiteral("mobilenetv2-short") << true;
-        QTest::newRow("mobilenetv2 TF padding") << QStringLiteral("mobilenetv2 tf") << true;
-        QTest::newRow("mobilenetv2-short TF padding") << QStringLiteral("mobilenetv2-short tf") << true;
     }
     void exportMatchesLibTorch() {
         QFETCH(QString, arch);
@@ -303,18 +299,6 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(endPadded, arch == QLatin1String("resnet12") ? 2 : 0);
-        // TF "SAME" padding goes into the Conv's pads, 0 before and 1 after, where a stride-2
-        // convolution meets an even size (84 -> 42 -> 21 -> 11 -> 6 -> 3: the stem, 42 and 6).
-        int asymmetric = 0;
-        for (const auto& n : g.node())
-            for (const auto& a : n.attribute())
-                if (n.op_type() == "Conv" && a.name() == "pads" && a.ints_size() == 4 &&
-                    (a.ints(0) != a.ints(2) || a.ints(1) != a.ints(3))) {
-                    QCOMPARE(std::vector<std::int64_t>(a.ints().begin(), a.ints().end()),
-                             (std::vector<std::int64_t>{0, 0, 1, 1}));
-                    ++asymmetric;
-                }
-        QCOMPARE(asymmetric, arch.endsWith(QLatin1String(" tf")) ? 3 : 0);
 
         auto meta = metadata(m);
         QCOMPARE(nlohmann::json::parse(meta.at("class_names")).get<std::vector<std::string>>(), kClasses);

@@ -180,61 +180,6 @@ private Q_SLOTS:
             if (auto* b = dynamic_cast<tint::nn::InvertedResidualImpl*>(m.get())) QVERIFY(!b->use_res_connect);
         QVERIFY_THROWS_EXCEPTION(tint::Error, tint::nn::make_student("vgg16", 5));
     }
-
-    // TF "SAME" padding (the ImageNet weights' own): the same tensors under the same names and the
-    // same output sizes, but a stride-2 3x3 convolution on an even size reads rows 2i..2i+2 (pad 0
-    // before, 1 after) where torchvision's reads 2i-1..2i+1; on odd sizes both pad 1 and 1.
-    void tfSamePadding() {
-        torch::manual_seed(3);
-        auto sym = tint::nn::make_student("mobilenetv2-short", 5);
-        auto tf  = tint::nn::make_student("mobilenetv2-short", 5, 1.0, true);
-        QVERIFY(dynamic_cast<tint::nn::MobileNetV2Impl&>(*tf).tf_same_padding());
-        QVERIFY(!dynamic_cast<tint::nn::MobileNetV2Impl&>(*sym).tf_same_padding());
-        auto ts = tf->named_parameters(true);
-        for (const auto& p : sym->named_parameters(true)) {
-            QVERIFY2(ts.find(p.key()) != nullptr, p.key().c_str());
-            QCOMPARE(ts[p.key()].sizes(), p.value().sizes());
-            ts[p.key()].detach().copy_(p.value().detach());
-        }
-        sym->eval();
-        tf->eval();
-        torch::NoGradGuard ng;
-        auto& sn = dynamic_cast<tint::nn::MobileNetV2Impl&>(*sym);
-        auto& tn = dynamic_cast<tint::nn::MobileNetV2Impl&>(*tf);
-        for (int size : {84, 85, 33}) {
-            const auto x = torch::randn({2, 3, size, size});
-            const auto a = sn.stage_outputs(x), b = tn.stage_outputs(x);
-            for (std::size_t k = 0; k < a.size(); ++k) QCOMPARE(a[k].sizes(), b[k].sizes());
-        }
-        // The stem by hand: pad one zero row and column at the end, convolve without padding.
-        const auto x    = torch::randn({1, 3, 84, 84});
-        auto& stem      = dynamic_cast<tint::nn::ConvBNActImpl&>(*tn.features_->ptr(0));
-        auto& conv      = dynamic_cast<torch::nn::Conv2dImpl&>(*stem.ptr(0));
-        namespace F     = torch::nn::functional;
-        const auto want = F::conv2d(F::pad(x, F::PadFuncOptions({0, 1, 0, 1})), conv.weight, F::Conv2dFuncOptions().stride(2));
-        const auto got  = conv.forward(tint::nn::tf_same_pad(x, 3, 2));
-        QCOMPARE(got.sizes(), (torch::IntArrayRef{1, 32, 42, 42}));
-        QVERIFY((got - want).abs().max().item<double>() < 1e-5);
-        auto* bn = stem.ptr(1)->as<torch::nn::BatchNorm2dImpl>();
-        QVERIFY(bn != nullptr);
-        QVERIFY((stem.forward(x) - torch::clamp(bn->forward(want), 0.0, 6.0)).abs().max().item<double>() < 1e-5);
-        // Same weights, different sampling grid: the outputs differ on even sizes...
-        const auto even = torch::randn({2, 3, 84, 84});
-        const auto se = sn.stage_outputs(even)[1], te = tn.stage_outputs(even)[1];
-        QVERIFY((se - te).abs().max().item<double>() > 0.1 * se.abs().max().item<double>());
-        // ...and a 1-pixel-larger odd input, where TF pads 1 and 1 too, gives the same stem output.
-        const auto odd = torch::randn({1, 3, 85, 85});
-        QVERIFY((sn.stage_outputs(odd)[0] - tn.stage_outputs(odd)[0]).abs().max().item<double>() < 1e-5);
-        const QString err = [&] {
-            try {
-                tint::nn::make_student("conv4", 5, 1.0, true);
-            } catch (const tint::Error& e) {
-                return QString::fromStdString(e.what());
-            }
-            return QString();
-        }();
-        QVERIFY2(err.contains(QLatin1String("only for the MobileNetV2")), qPrintable(err));
-    }
 };
 
 QTEST_APPLESS_MAIN(TestStudents)

@@ -68,7 +68,6 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
     if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
     if (o.stage_match_epochs > 0) j["stage_match_epochs"] = o.stage_match_epochs;
-    if (o.student_init == "imagenet") j["padding"] = "tf-same";  // the ImageNet start keeps TF's padding
     return j;
 }
 
@@ -169,7 +168,7 @@ std::shared_ptr<nn::StudentImpl> load_kd_student(const std::string& checkpoint_p
     const auto meta = nlohmann::json::parse(it->second);
     const auto& fp  = meta.at("run");
     auto student    = nn::make_student(fp.at("student").get<std::string>(), fp.at("num_classes").get<std::int64_t>(),
-                                       fp.at("student_width").get<double>(), fp.value("padding", "") == "tf-same");
+                                       fp.at("student_width").get<double>());
     for (auto& [name, t] : student_tensors(*student)) load_into(file, "student.", name, t);
     student->eval();
     return student;
@@ -198,9 +197,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     // Same seed, same initial student: the resume test and reproducible runs depend on it.
     torch::manual_seed(o.seed);
     KdResult result;
-    // A student that starts from the ImageNet weights pads as they were trained (TF "SAME"), so
-    // that it starts from the network's own features rather than a one-pixel-shifted version.
-    result.student = nn::make_student(o.student, C, o.student_width, o.student_init == "imagenet");
+    result.student = nn::make_student(o.student, C, o.student_width);
     auto& student  = *result.student;
     if (o.student_init == "imagenet") init_student_from_imagenet(student, o.student_init_dir, o.normalization);
     else if (!o.student_init.empty())
@@ -314,7 +311,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
     };
     if (o.stage_match_epochs > 0 && first_epoch == 0) {
         // The full network from the same weights shows what each stage should output.
-        auto full = nn::make_student("mobilenetv2", C, 1.0, /*tf_same_padding=*/true);
+        auto full = nn::make_student("mobilenetv2", C, 1.0);
         init_student_from_imagenet(*full, o.student_init_dir, o.normalization);
         full->to(o.device);
         full->eval();

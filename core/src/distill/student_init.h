@@ -14,11 +14,10 @@
 //    normalisation; the affine change between the two is folded into the stem (weights scaled per
 //    input channel, the offset added to the stem's bias), exact except on the zero-padded border.
 //  * Padding. TF "SAME" pads stride-2 3x3 convolutions 0 before and 1 after on even sizes;
-//    torchvision pads 1 on both sides, a one-pixel shift of the sampling grid. The trainer therefore
-//    builds a student that starts from these weights with TF padding (make_student(...,
-//    tf_same_padding = true); the ONNX export writes it as asymmetric Conv pads), and its own forward
-//    then gives the teacher's features up to the stem's border. Mapped onto a torchvision-padded
-//    student the weights still work, less well (tst_student_init checks both).
+//    torchvision pads 1 on both sides. The student keeps torchvision's symmetric padding (it is the
+//    standard network that every exporter and runtime knows); fine-tuning adapts to the one-pixel
+//    shift. With TF padding the mapped student computes the teacher's features to float rounding
+//    (tst_student_init checks both).
 #include <string>
 
 #include "distill/augment.h"

@@ -165,9 +165,7 @@ private:
 
     // --- layers ---
 
-    /// `extra`: padding added to the convolution's own, {top, left, bottom, right} (TF "SAME").
-    Value conv(const Value& x, torch::nn::Conv2dImpl& m, torch::nn::BatchNorm2dImpl* bn,
-               const std::array<std::int64_t, 4>& extra = {}) {
+    Value conv(const Value& x, torch::nn::Conv2dImpl& m, torch::nn::BatchNorm2dImpl* bn) {
         const auto& o       = m.options;
         const std::string p = path(m);
         if (o.transposed()) unsupported("transposed convolution", p);
@@ -194,14 +192,12 @@ private:
         }
         auto wn  = initializer(p + ".weight", w);  // folded or not, named after the convolution
         auto bnm = initializer(p + ".bias", b);
-        const std::int64_t top = pad[0] + extra[0], left = pad[1] + extra[1], bottom = pad[0] + extra[2],
-                           right = pad[1] + extra[3];
-        Value y{fresh(p), o.out_channels(), out_size(x.h, k[0], s[0], top, bottom, d[0], p),
-                out_size(x.w, k[1], s[1], left, right, d[1], p), 1.0};
+        Value y{fresh(p), o.out_channels(), out_size(x.h, k[0], s[0], pad[0], pad[0], d[0], p),
+                out_size(x.w, k[1], s[1], pad[1], pad[1], d[1], p), 1.0};
         auto& n = node("Conv", {x.name, wn, bnm}, y.name);
         attr(n, "kernel_shape", {k[0], k[1]});
         attr(n, "strides", {s[0], s[1]});
-        attr(n, "pads", {top, left, bottom, right});
+        attr(n, "pads", {pad[0], pad[1], pad[0], pad[1]});
         attr(n, "dilations", {d[0], d[1]});
         attr(n, "group", o.groups());
         if (bn && !fold) return batch_norm(y, *bn);
@@ -367,25 +363,7 @@ private:
         return h;
     }
 
-    /// A ConvBNAct that pads as TF "SAME": the padding for this input size goes into the Conv's pads.
-    Value same_padded(const Value& x, nn::ConvBNActImpl& s) {
-        auto* c  = s.size() > 0 ? dynamic_cast<torch::nn::Conv2dImpl*>(s.ptr(0).get()) : nullptr;
-        auto* bn = s.size() > 1 ? dynamic_cast<torch::nn::BatchNorm2dImpl*>(s.ptr(1).get()) : nullptr;
-        if (!c || !bn || x.h == 0) unsupported("a TF-padded block that is not [Conv, BatchNorm, ...]", path(s));
-        auto split = [&](std::int64_t n) {
-            const std::int64_t k = s.same_kernel, st = s.same_stride, out = (n + st - 1) / st;
-            const std::int64_t total = std::max<std::int64_t>((out - 1) * st + k - n, 0);
-            return std::make_pair(total / 2, total - total / 2);
-        };
-        const auto [top, bottom] = split(x.h);
-        const auto [left, right] = split(x.w);
-        Value h = conv(x, *c, bn, {top, left, bottom, right});
-        for (std::size_t i = 2; i < s.size(); ++i) h = module(h, *s.ptr(i));
-        return h;
-    }
-
     Value module(const Value& x, torch::nn::Module& m) {
-        if (auto* c = dynamic_cast<nn::ConvBNActImpl*>(&m); c && c->same_kernel > 0) return same_padded(x, *c);
         if (auto* s = dynamic_cast<torch::nn::SequentialImpl*>(&m)) return sequential(x, *s);
         if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(&m)) return conv(x, *c, nullptr);
         if (auto* b = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m)) return batch_norm(x, *b);

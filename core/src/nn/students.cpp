@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "nn/imagenet_mobilenet.h"
 #include "tint/Error.h"
 
 namespace tint::nn {
@@ -59,32 +58,21 @@ torch::Tensor ResNet18Impl::features(const torch::Tensor& x) {
     return F::adaptive_avg_pool2d(h, F::AdaptiveAvgPool2dFuncOptions(1)).flatten(1);
 }
 
-torch::Tensor ConvBNActImpl::forward(torch::Tensor x) {
-    return SequentialImpl::forward(same_kernel > 0 ? tf_same_pad(x, same_kernel, same_stride) : x);
-}
-
 ConvBNAct conv_bn(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride, std::int64_t groups,
-                  bool relu6, bool tf_same) {
+                  bool relu6) {
     ConvBNAct s;
-    if (tf_same && stride > 1) {
-        s->push_back(Conv2d(Conv2dOptions(in, out, kernel).stride(stride).padding(0).groups(groups).bias(false)));
-        s->same_kernel = kernel;
-        s->same_stride = stride;
-    } else {
-        s->push_back(conv_nobias(in, out, kernel, stride, groups));
-    }
+    s->push_back(conv_nobias(in, out, kernel, stride, groups));
     s->push_back(BatchNorm2d(out));
     if (relu6) s->push_back(ReLU6());
     return s;
 }
 
-InvertedResidualImpl::InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand,
-                                           bool tf_same) {
+InvertedResidualImpl::InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand) {
     const std::int64_t hidden = static_cast<std::int64_t>(std::llround(static_cast<double>(in) * expand));
     use_res_connect           = stride == 1 && in == out;
     ConvBNAct layers;
     if (expand != 1) layers->push_back(conv_bn(in, hidden, 1, 1, 1, true));
-    layers->push_back(conv_bn(hidden, hidden, 3, stride, hidden, true, tf_same));  // depthwise
+    layers->push_back(conv_bn(hidden, hidden, 3, stride, hidden, true));  // depthwise
     layers->push_back(conv_nobias(hidden, out, 1));
     layers->push_back(BatchNorm2d(out));
     conv = register_module("conv", layers);
@@ -94,18 +82,18 @@ torch::Tensor InvertedResidualImpl::forward(const torch::Tensor& x) {
     return use_res_connect ? x + conv->forward(x) : conv->forward(x);
 }
 
-MobileNetV2Impl::MobileNetV2Impl(std::int64_t num_classes, double width_mult, bool short_stages, bool tf_same_padding)
-    : short_stages_(short_stages), tf_same_padding_(tf_same_padding) {
+MobileNetV2Impl::MobileNetV2Impl(std::int64_t num_classes, double width_mult, bool short_stages)
+    : short_stages_(short_stages) {
     static const int setting[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
                                       {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
     std::int64_t in = make_divisible(32 * width_mult);
     last_channel_   = make_divisible(1280 * std::max(1.0, width_mult));
     Sequential f;
-    f->push_back(conv_bn(3, in, 3, 2, 1, true, tf_same_padding));
+    f->push_back(conv_bn(3, in, 3, 2, 1, true));
     for (const auto& s : setting) {
         std::int64_t out = make_divisible(s[1] * width_mult);
         for (int i = 0; i < (short_stages ? 1 : s[2]); ++i) {
-            f->push_back(InvertedResidual(in, out, i == 0 ? s[3] : 1, s[0], tf_same_padding));
+            f->push_back(InvertedResidual(in, out, i == 0 ? s[3] : 1, s[0]));
             in = out;
         }
         stage_ends_.push_back(f->size() - 1);
@@ -187,16 +175,14 @@ torch::Tensor ResNet12Impl::features(const torch::Tensor& x) {
     return F::adaptive_avg_pool2d(h, F::AdaptiveAvgPool2dFuncOptions(1)).flatten(1);
 }
 
-std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t num_classes, double width,
-                                          bool tf_same_padding) {
+std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t num_classes, double width) {
     if (num_classes < 1) throw Error("a student needs at least one class");
     if (width <= 0) throw Error("the width multiplier must be positive");
-    if (name == "mobilenetv2") return std::make_shared<MobileNetV2Impl>(num_classes, width, false, tf_same_padding);
-    if (name == "mobilenetv2-short") return std::make_shared<MobileNetV2Impl>(num_classes, width, true, tf_same_padding);
-    if (tf_same_padding) throw Error("student '" + name + "': TensorFlow \"SAME\" padding is only for the MobileNetV2 students");
     if (name == "conv4") return std::make_shared<Conv4Impl>(num_classes, scaled(64, width));
     if (name == "resnet12") return std::make_shared<ResNet12Impl>(num_classes, width);
     if (name == "resnet18") return std::make_shared<ResNet18Impl>(num_classes, width);
+    if (name == "mobilenetv2") return std::make_shared<MobileNetV2Impl>(num_classes, width);
+    if (name == "mobilenetv2-short") return std::make_shared<MobileNetV2Impl>(num_classes, width, true);
     throw Error("unknown student '" + name + "' (conv4, resnet12, resnet18, mobilenetv2, mobilenetv2-short)");
 }
 

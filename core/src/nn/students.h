@@ -39,14 +39,10 @@ struct ResNet18Impl : StudentImpl {
     torch::nn::Linear fc{nullptr};
 };
 
-/// A Sequential with a plain forward, so that it can sit inside another Sequential. With
-/// `same_kernel` set, the input is first padded as TensorFlow's "SAME" padding does for that kernel
-/// and `same_stride` (and the convolution itself pads nothing): 0 before and 1 after on even sizes
-/// for a stride-2 3x3 convolution, where torchvision pads 1 on both sides.
+/// A Sequential with a plain forward, so that it can sit inside another Sequential.
 struct ConvBNActImpl : torch::nn::SequentialImpl {
     using SequentialImpl::SequentialImpl;
-    torch::Tensor forward(torch::Tensor x);
-    std::int64_t same_kernel = 0, same_stride = 1;
+    torch::Tensor forward(torch::Tensor x) { return SequentialImpl::forward(x); }
 };
 TORCH_MODULE(ConvBNAct);
 
@@ -56,15 +52,13 @@ struct ReLU6Impl : torch::nn::Module {
 };
 TORCH_MODULE(ReLU6);
 
-/// torchvision Conv2dNormActivation (conv without bias, BatchNorm, optional ReLU6). `tf_same`:
-/// a strided convolution pads as TensorFlow's "SAME" (ConvBNActImpl); stride 1 pads the same either way.
-ConvBNAct conv_bn(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride, std::int64_t groups,
-                  bool relu6, bool tf_same = false);
+/// torchvision Conv2dNormActivation (conv without bias, BatchNorm, optional ReLU6).
+ConvBNAct conv_bn(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                              std::int64_t groups, bool relu6);
 
 /// torchvision InvertedResidual: `conv` is a Sequential as in torchvision.
 struct InvertedResidualImpl : torch::nn::Module {
-    InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand_ratio,
-                         bool tf_same = false);
+    InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand_ratio);
     torch::Tensor forward(const torch::Tensor& x);
     bool use_res_connect;
     ConvBNAct conv{nullptr};
@@ -74,12 +68,8 @@ TORCH_MODULE(InvertedResidual);
 struct MobileNetV2Impl : StudentImpl {
     /// `short_stages`: each of the seven stages keeps only its first block (the one that changes
     /// the stride or the channel count) and drops its residual repeats: 7 blocks instead of 17.
-    /// `tf_same_padding`: the stride-2 convolutions pad as TensorFlow's "SAME" (0 before, 1 after
-    /// on even sizes), as the ImageNet weights were trained; the default is torchvision's 1 and 1.
-    MobileNetV2Impl(std::int64_t num_classes, double width_mult = 1.0, bool short_stages = false,
-                    bool tf_same_padding = false);
+    MobileNetV2Impl(std::int64_t num_classes, double width_mult = 1.0, bool short_stages = false);
     bool short_stages() const { return short_stages_; }
-    bool tf_same_padding() const { return tf_same_padding_; }
     /// The output of each of the seven stages (after its last block) and of the 1x1 head conv:
     /// eight maps, the same shapes for the full and the short network of the same width.
     std::vector<torch::Tensor> stage_outputs(const torch::Tensor& x);
@@ -87,8 +77,7 @@ struct MobileNetV2Impl : StudentImpl {
     torch::Tensor classify(const torch::Tensor& f) override;
     std::int64_t feature_dim() const override { return last_channel_; }
     std::int64_t last_channel_;
-    bool short_stages_    = false;
-    bool tf_same_padding_ = false;
+    bool short_stages_ = false;
     std::vector<std::size_t> stage_ends_;  ///< index in features of each stage's last block, then the head
     torch::nn::Sequential features_{nullptr};      // registered as "features"
     torch::nn::Sequential classifier{nullptr};     // [Dropout(0.2), Linear]
@@ -125,9 +114,7 @@ struct ResNet12Impl : StudentImpl {
 
 /// "conv4", "resnet12", "resnet18", "mobilenetv2" or "mobilenetv2-short" (one block per stage);
 /// throws tint::Error for other names.
-/// `tf_same_padding` only for the MobileNetV2 students (MobileNetV2Impl); others refuse it.
-std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t num_classes, double width = 1.0,
-                                          bool tf_same_padding = false);
+std::shared_ptr<StudentImpl> make_student(const std::string& name, std::int64_t num_classes, double width = 1.0);
 
 /// torchvision's _make_divisible (channel counts of MobileNetV2 under a width multiplier).
 std::int64_t make_divisible(double v, std::int64_t divisor = 8);
