@@ -73,11 +73,11 @@ void init_student_from_imagenet(nn::StudentImpl& student, const std::string& ima
     conv_bn("features.0.0", "features.0.1", stem_w, stem_b);
 
     // Which source block goes where: all 17 in order, or for the short student the first block of
-    // each stage (the blocks with a stride or a channel change; the residual repeats are left out).
+    // each stage, which is the block without a residual add (it changes the stride or the channel
+    // count); the residual repeats are left out.
     std::vector<std::size_t> blocks;
-    if (mnv2->short_stages()) blocks = {0, 1, 3, 6, 10, 13, 16};
-    else
-        for (std::size_t b = 0; b < src->blocks_.size(); ++b) blocks.push_back(b);
+    for (std::size_t b = 0; b < src->blocks_.size(); ++b)
+        if (!mnv2->short_stages() || !src->blocks_[b].residual) blocks.push_back(b);
     for (std::size_t k = 0; k < blocks.size(); ++k) {
         const auto& blk        = src->blocks_.at(blocks[k]);
         const std::string base = "features." + std::to_string(k + 1) + ".conv.";
