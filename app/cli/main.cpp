@@ -345,7 +345,7 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
                 spec.classic_per_class, static_cast<unsigned long long>(spec.seed));
     struct Events : tint::BenchmarkEvents {
         void episode(const tint::BenchmarkEpisode& e) override {
-            std::printf("\repisode %d: teacher %.3f", e.index + 1, e.teacher);
+            std::printf("\repisode %d: teacher %.3f (at student size %.3f)", e.index + 1, e.teacher, e.teacher_student_size);
             if (e.supervised >= 0) std::printf(", supervised student %.3f", e.supervised);
             if (e.distilled >= 0) std::printf(", distilled student %.3f", e.distilled);
             std::printf(" (%.0f s)\x1b[K\n", e.seconds);
@@ -361,14 +361,17 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
                 r.queries_per_episode, r.stopped_early ? " (stopped on request)" : "");
     for (const auto& arm : r.arms) {
         if (arm.accuracies.size() >= 2)
-            std::printf("  %-19s %6.2f %% +- %.2f  [%.2f, %.2f]; for +- %.2f: %lld episodes x %lld queries (predicted +- %.2f)\n",
+            std::printf("  %-23s %6.2f %% +- %.2f  [%.2f, %.2f]; for +- %.2f: %lld episodes x %lld queries (predicted +- %.2f)\n",
                         arm.name.c_str(), 100 * arm.mean, 100 * arm.half_width, 100 * arm.lower, 100 * arm.upper,
                         100 * spec.target_half_width, arm.plan_episodes, arm.plan_queries, 100 * arm.plan_half_width);
-        else std::printf("  %-19s %6.2f %% (one episode: no interval)\n", arm.name.c_str(), 100 * arm.mean);
+        else std::printf("  %-23s %6.2f %% (one episode: no interval)\n", arm.name.c_str(), 100 * arm.mean);
     }
-    if (r.arms.size() > 1 && r.arms.front().mean > 0)
-        for (std::size_t i = 1; i < r.arms.size(); ++i)
-            std::printf("  %s / teacher: %.1f %%\n", r.arms[i].name.c_str(), 100 * r.arms[i].mean / r.arms.front().mean);
+    // Each student against the teacher, and against the teacher shown only the student's pixels.
+    for (std::size_t i = 1; i < r.arms.size(); ++i)
+        for (std::size_t t = 0; t < std::min<std::size_t>(i, 2); ++t)
+            if (r.arms[t].mean > 0)
+                std::printf("  %s / %s: %.1f %%\n", r.arms[i].name.c_str(), r.arms[t].name.c_str(),
+                            100 * r.arms[i].mean / r.arms[t].mean);
     if (r.student_parameters > 0) std::printf("student: %.3f M parameters", r.student_parameters / 1e6);
     if (r.onnx_ms_per_image >= 0)
         std::printf(", ONNX %.0f kB, %.2f ms per image at %d px in OpenCV dnn (batch 1, median; export check %.1e)",

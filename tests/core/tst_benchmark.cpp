@@ -4,11 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 
+#include "distill/augment.h"
 #include "distill/evaluation.h"
+#include "distill/heads.h"
+#include "distill/teacher.h"
 #include "tint/Benchmark.h"
 #include "tint/Error.h"
+#include "tint/Image.h"
 #include "tint/JobContext.h"
 #include "tint/Runtime.h"
 
@@ -79,10 +84,11 @@ private Q_SLOTS:
         QVERIFY(!r.stopped_early);
         QCOMPARE(r.queries_per_episode, 10LL);
         QCOMPARE(ev.seen.size(), std::size_t(2));
-        QCOMPARE(r.arms.size(), std::size_t(3));
+        QCOMPARE(r.arms.size(), std::size_t(4));
         QCOMPARE(QString::fromStdString(r.arms[0].name), QStringLiteral("teacher"));
-        QCOMPARE(QString::fromStdString(r.arms[1].name), QStringLiteral("supervised student"));
-        QCOMPARE(QString::fromStdString(r.arms[2].name), QStringLiteral("distilled student"));
+        QCOMPARE(QString::fromStdString(r.arms[1].name), QStringLiteral("teacher at student size"));
+        QCOMPARE(QString::fromStdString(r.arms[2].name), QStringLiteral("supervised student"));
+        QCOMPARE(QString::fromStdString(r.arms[3].name), QStringLiteral("distilled student"));
         for (const auto& arm : r.arms) {
             QCOMPARE(arm.accuracies.size(), std::size_t(2));
             for (double a : arm.accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
@@ -94,7 +100,8 @@ private Q_SLOTS:
         }
         // Per-episode accuracies are the arms' values, in episode order; episodes differ.
         QCOMPARE(r.arms[0].accuracies[1], ev.seen[1].teacher);
-        QCOMPARE(r.arms[2].accuracies[0], ev.seen[0].distilled);
+        QCOMPARE(r.arms[1].accuracies[1], ev.seen[1].teacher_student_size);
+        QCOMPARE(r.arms[3].accuracies[0], ev.seen[0].distilled);
         // The teacher (about 70 % on these photos) is far above chance (20 %).
         QVERIFY2(r.arms[0].mean >= 0.4, qPrintable(QString::number(r.arms[0].mean)));
         QCOMPARE(r.student_parameters, 113413LL);  // Conv-4, 64 channels, 5 classes
@@ -103,9 +110,10 @@ private Q_SLOTS:
         QVERIFY(ctx.withEta > 0);
 
         const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
-        QCOMPARE(j["arms"].size(), std::size_t(3));
+        QCOMPARE(j["arms"].size(), std::size_t(4));
         QCOMPARE(j["episodes"].size(), std::size_t(2));
         QCOMPARE(j["arms"][0]["accuracies"][0].get<double>(), r.arms[0].accuracies[0]);
+        QCOMPARE(j["episodes"][1]["teacher_student_size"].get<double>(), ev.seen[1].teacher_student_size);
         QCOMPARE(j["spec"]["episodes"].get<int>(), 2);
 
         // Same seed, same numbers.
@@ -114,7 +122,7 @@ private Q_SLOTS:
         auto spec2      = spec;
         spec2.onnx_runs = 0;
         const auto r2   = tint::run_benchmark(spec2, ev2, ctx2);
-        for (std::size_t i = 0; i < 3; ++i) QCOMPARE(r2.arms[i].accuracies, r.arms[i].accuracies);
+        for (std::size_t i = 0; i < 4; ++i) QCOMPARE(r2.arms[i].accuracies, r.arms[i].accuracies);
         QCOMPARE(r2.onnx_ms_per_image, -1.0);
     }
 
@@ -130,7 +138,7 @@ private Q_SLOTS:
         spec.onnx_runs               = 0;
         const auto r = tint::run_benchmark(spec, ev, ctx);
         QCOMPARE(r.episodes_done, 2);
-        QCOMPARE(r.arms.size(), std::size_t(2));  // teacher, distilled student
+        QCOMPARE(r.arms.size(), std::size_t(3));  // teacher, teacher at student size, distilled student
         for (const auto& arm : r.arms)
             for (double a : arm.accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
         const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
@@ -138,8 +146,7 @@ private Q_SLOTS:
         Context ctx2;
         Events ev2;
         const auto r2 = tint::run_benchmark(spec, ev2, ctx2);
-        QCOMPARE(r2.arms[0].accuracies, r.arms[0].accuracies);
-        QCOMPARE(r2.arms[1].accuracies, r.arms[1].accuracies);
+        for (std::size_t i = 0; i < 3; ++i) QCOMPARE(r2.arms[i].accuracies, r.arms[i].accuracies);
     }
 
     // The distilled student with the feature term and without on-the-fly augmentation: runs,
@@ -153,19 +160,68 @@ private Q_SLOTS:
         spec.train_supervised  = false;
         spec.onnx_runs         = 0;
         const auto r = tint::run_benchmark(spec, ev, ctx);
-        QCOMPARE(r.arms.size(), std::size_t(2));
-        for (double a : r.arms[1].accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
+        QCOMPARE(r.arms.size(), std::size_t(3));
+        for (double a : r.arms[2].accuracies) QVERIFY(a >= 0.0 && a <= 1.0);
         const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
         QCOMPARE(j["spec"]["feature_weight"].get<double>(), 1.0);
         QCOMPARE(j["spec"]["distilled_augment"].get<bool>(), false);
         Context ctx2;
         Events ev2;
-        QCOMPARE(tint::run_benchmark(spec, ev2, ctx2).arms[1].accuracies, r.arms[1].accuracies);
+        QCOMPARE(tint::run_benchmark(spec, ev2, ctx2).arms[2].accuracies, r.arms[2].accuracies);
         spec.feature_weight = -0.5;
         Context ctx3;
         Events ev3;
         QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev3, ctx3); }).contains("feature weight"));
         QVERIFY(ev3.seen.empty());
+    }
+
+    // The teacher at the student's size is the teacher's head fitted and scored on the student's
+    // view of each photo (centre crop resized to the input size), recomputed here independently.
+    void teacherAtStudentSize() {
+        Context ctx;
+        Events ev;
+        auto spec             = tinySpec();
+        spec.train_supervised = false;
+        spec.train_distilled  = false;
+        spec.onnx_runs        = 0;
+        spec.queries          = 7;  // all photos that are not supports
+        const auto r = tint::run_benchmark(spec, ev, ctx);
+        QCOMPARE(r.arms.size(), std::size_t(2));  // no student trained
+        QCOMPARE(QString::fromStdString(r.arms[1].name), QStringLiteral("teacher at student size"));
+
+        namespace d = tint::distill;
+        const d::EpisodeSampler sampler(kFlowers);
+        std::vector<std::string> files;
+        for (const auto& f : sampler.files()) files.insert(files.end(), f.begin(), f.end());
+        std::vector<cv::Mat> mats;
+        for (const auto& f : files) mats.push_back(d::to_mat(tint::load_image_rgb(f)));
+        std::vector<tint::ImageU8> views;
+        for (const auto& v : d::evaluation_views(mats, spec.input_size)) {
+            QCOMPARE(v.cols, spec.input_size);
+            QCOMPARE(v.rows, spec.input_size);
+            views.push_back(d::to_image(v));
+        }
+        const auto teacher  = d::load_teacher(kMobileNet);
+        const auto features = teacher->features(views);
+        auto rows = [&](const std::vector<std::string>& wanted) {
+            std::vector<std::int64_t> out;
+            for (const auto& w : wanted)
+                out.push_back(std::find(files.begin(), files.end(), w) - files.begin());
+            return torch::tensor(out, torch::kInt64);
+        };
+        for (int e = 0; e < spec.episodes; ++e) {
+            const auto ep = sampler.sample(5, 5, spec.queries, spec.seed, static_cast<std::uint64_t>(e));
+            auto head     = d::make_head(spec.head);
+            head->fit(features.index_select(0, rows(ep.support_files)), torch::tensor(ep.support_labels, torch::kInt64), 5);
+            const auto pred = head->logits(features.index_select(0, rows(ep.query_files))).argmax(1);
+            const double expected =
+                (pred == torch::tensor(ep.query_labels, torch::kInt64)).to(torch::kFloat64).mean().item<double>();
+            QCOMPARE(ev.seen[static_cast<std::size_t>(e)].teacher_student_size, expected);
+            QCOMPARE(r.arms[1].accuracies[static_cast<std::size_t>(e)], expected);
+        }
+        // At 32 px the teacher does differently from full size, so the comparison above could not
+        // pass on the full-size features.
+        QVERIFY(r.arms[1].accuracies != r.arms[0].accuracies);
     }
 
     // Stop after the current episode: the finished episodes are kept and summarised.

@@ -3,7 +3,9 @@
 // N-way K-shot episodes with disjoint supports and queries. Per episode the teacher's few-shot head
 // is fitted on the supports, a student is trained on the supports alone (hard labels) and another
 // is distilled from the teacher (soft labels on the supports and on heavy augmentations of them);
-// all three are scored on the episode's queries. Result: the mean accuracy of each with its 95 %
+// all three are scored on the episode's queries. A second teacher head, fitted and scored on the
+// pixels the student sees (each photo at the student's input size, then enlarged by the teacher's
+// own preprocessing), shows how much of the teacher's accuracy survives the small input at all. Result: the mean accuracy of each with its 95 %
 // interval (TINT-REFERENCE.md §6), the episode plan for a target half-width, and the exported
 // student's ONNX inference time.
 #include <cstdint>
@@ -52,7 +54,8 @@ struct BenchmarkSpec {
 
 /// One method's accuracies over the episodes and their statistics.
 struct BenchmarkArm {
-    std::string name;                ///< "teacher", "supervised student", "distilled student"
+    /// "teacher", "teacher at student size", "supervised student", "distilled student"
+    std::string name;
     std::vector<double> accuracies;  ///< per episode, in [0, 1]
     double mean = 0, half_width = 0, lower = 0, upper = 0, sigma2 = 0;  ///< half_width etc. need two episodes
     long long plan_episodes = 0, plan_queries = 0;  ///< cheapest plan for the target half-width
@@ -63,6 +66,8 @@ struct BenchmarkEpisode {
     int index = 0;  ///< 0-based
     std::vector<std::string> classes;
     double teacher = -1, supervised = -1, distilled = -1;  ///< accuracy on the queries; -1 = not run
+    /// The teacher's head fitted and scored on the student's view of supports and queries.
+    double teacher_student_size = -1;
     double seconds = 0;
 };
 
@@ -77,7 +82,8 @@ struct BenchmarkResult {
     int episodes_done = 0;
     long long queries_per_episode = 0;  ///< N x queries per class
     std::vector<BenchmarkEpisode> episodes;
-    std::vector<BenchmarkArm> arms;     ///< teacher first, then the students that were trained
+    /// teacher, teacher at student size, then the students that were trained
+    std::vector<BenchmarkArm> arms;
     long long student_parameters = 0;
     double onnx_ms_per_image = -1;      ///< median, batch 1, OpenCV dnn; -1 = not timed
     double onnx_max_abs_diff = 0;       ///< the export's own OpenCV-vs-LibTorch check

@@ -166,8 +166,9 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
 
     BenchmarkResult result;
     result.queries_per_episode = static_cast<long long>(spec.n_way) * q;
-    BenchmarkArm teacher_arm, sup_arm, kd_arm;
+    BenchmarkArm teacher_arm, small_arm, sup_arm, kd_arm;
     teacher_arm.name = "teacher";
+    small_arm.name   = "teacher at student size";
     sup_arm.name     = "supervised student";
     kd_arm.name      = "distilled student";
 
@@ -191,9 +192,15 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
                    " classes; teacher features (" + distill::teacher_kind_name(teacher->kind()) + ", " + spec.teacher_features +
                    ", " + std::to_string(teacher->feature_dim()) + "-d)");
     const torch::Tensor features = teacher->features(images, &ctx);
-    const distill::Normalization norm;  // the trainer's default
-    const torch::Tensor pixels = distill::evaluation_pixels(mats, spec.input_size, norm);
+    // What the student sees of every photo, and the teacher's features of exactly that (its own
+    // preprocessing enlarges it again).
+    const auto views = distill::evaluation_views(mats, spec.input_size);
     mats.clear();
+    std::vector<ImageU8> view_images;
+    for (const auto& v : views) view_images.push_back(distill::to_image(v));
+    const torch::Tensor view_features = teacher->features(view_images, &ctx);
+    const distill::Normalization norm;  // the trainer's default
+    const torch::Tensor pixels = distill::normalized_pixels(views, norm);
 
     fs::path work = spec.work_dir.empty()
                         ? fs::temp_directory_path() / ("tintbench-benchmark-" + std::to_string(::getpid()))
@@ -234,7 +241,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
 
         // (a) the teacher: optionally its last blocks fine-tuned on the supports (undone after the
         // episode), its head fitted on the supports.
-        torch::Tensor ep_features = features;
+        torch::Tensor ep_features = features, ep_view_features = view_features;
         struct TailGuard {
             distill::Teacher* t = nullptr;
             std::vector<std::pair<std::string, torch::Tensor>> saved;
@@ -258,12 +265,19 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             fo.steps  = spec.teacher_finetune_steps;
             fo.seed   = mix_seed(spec.seed, static_cast<std::uint64_t>(e), 0xf17eULL);
             distill::fine_tune_teacher(*teacher, support_images, ep.support_labels, C, fo, &ectx);
-            ep_features = teacher->features(images, &ectx);
+            ep_features      = teacher->features(images, &ectx);
+            ep_view_features = teacher->features(view_images, &ectx);
         }
         ectx.set_phase(e, 0.0, 0.05, "teacher head");
-        auto head = distill::make_head(spec.head);
-        head->fit(ep_features.index_select(0, s_rows), torch::tensor(ep.support_labels, torch::kInt64), C);
+        auto fit_head = [&](const torch::Tensor& f) {
+            auto h = distill::make_head(spec.head);
+            h->fit(f.index_select(0, s_rows), torch::tensor(ep.support_labels, torch::kInt64), C);
+            return h;
+        };
+        auto head   = fit_head(ep_features);
         out.teacher = accuracy_of(head->logits(ep_features.index_select(0, q_rows)), ep.query_labels);
+        out.teacher_student_size =
+            accuracy_of(fit_head(ep_view_features)->logits(ep_view_features.index_select(0, q_rows)), ep.query_labels);
 
         distill::KdOptions base;
         base.student          = spec.student;
@@ -299,7 +313,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             distill::ClassicGeneratorOptions go;
             go.per_class = spec.classic_per_class;
             go.seed      = mix_seed(spec.seed, static_cast<std::uint64_t>(e), 0xc1a5ULL);
-            go.max_side  = std::max(spec.input_size * 2, 128);
+            go.max_side  = distill::classic_side_for_student(spec.input_size);
             for (const auto& g : distill::generate_classic(cs, dir.string(), go, ectx)) {
                 kd.files.push_back(g.path);
                 for (std::int64_t c = 0; c < C; ++c)
@@ -353,6 +367,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
 
         out.seconds = seconds_since(t_ep);
         teacher_arm.accuracies.push_back(out.teacher);
+        small_arm.accuracies.push_back(out.teacher_student_size);
         if (out.supervised >= 0) sup_arm.accuracies.push_back(out.supervised);
         if (out.distilled >= 0) kd_arm.accuracies.push_back(out.distilled);
         result.episodes.push_back(out);
@@ -360,9 +375,9 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         events.episode(out);
     }
 
-    for (auto* arm : {&teacher_arm, &sup_arm, &kd_arm}) {
+    for (auto* arm : {&teacher_arm, &small_arm, &sup_arm, &kd_arm}) {
         fill_statistics(*arm, result.queries_per_episode, spec.target_half_width);
-        if (arm == &teacher_arm || !arm->accuracies.empty()) result.arms.push_back(*arm);
+        if (arm == &teacher_arm || arm == &small_arm || !arm->accuracies.empty()) result.arms.push_back(*arm);
     }
 
     // The student's size and its inference time as ONNX in OpenCV dnn (batch 1).
@@ -415,7 +430,8 @@ std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
                         {"plan", {{"episodes", a.plan_episodes}, {"queries", a.plan_queries}, {"half_width", a.plan_half_width}}}});
     nlohmann::json eps = nlohmann::json::array();
     for (const auto& e : r.episodes)
-        eps.push_back({{"index", e.index}, {"classes", e.classes}, {"teacher", e.teacher}, {"supervised", e.supervised},
+        eps.push_back({{"index", e.index}, {"classes", e.classes}, {"teacher", e.teacher},
+                       {"teacher_student_size", e.teacher_student_size}, {"supervised", e.supervised},
                        {"distilled", e.distilled}, {"seconds", e.seconds}});
     return nlohmann::json{{"spec", spec},
                           {"episodes_done", r.episodes_done},

@@ -25,6 +25,8 @@ std::uint64_t classic_image_seed(std::uint64_t seed, const std::string& class_na
     return mix_seed(seed, h, static_cast<std::uint64_t>(n));
 }
 
+int classic_side_for_student(int input_size) { return std::max(input_size * 2, 128); }
+
 namespace {
 
 void check_class_name(const std::string& name) {

@@ -72,21 +72,32 @@ Evaluation evaluate_predictions(const torch::Tensor& predicted, const torch::Ten
     return ev;
 }
 
-torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, const Normalization& norm) {
+std::vector<cv::Mat> evaluation_views(const std::vector<cv::Mat>& images, int size) {
     AugmentOptions opt;
     opt.size                  = cv::Size(size, size);
-    opt.random_crop           = false;
-    opt.flip_probability      = 0.0;
-    opt.jitter_probability    = 0.0;
-    opt.grayscale_probability = 0.0;
-    const auto n              = static_cast<std::int64_t>(images.size());
-    torch::Tensor out         = torch::empty({n, 3, size, size}, torch::kFloat32);
+    opt.turn_off();
     std::mt19937_64 rng(0);  // unused by a deterministic pipeline, required by the signature
+    std::vector<cv::Mat> out;
+    out.reserve(images.size());
+    for (const auto& m : images) out.push_back(augment(m, opt, rng));
+    return out;
+}
+
+torch::Tensor normalized_pixels(const std::vector<cv::Mat>& views, const Normalization& norm) {
+    const auto n      = static_cast<std::int64_t>(views.size());
+    const int h       = views.empty() ? 0 : views.front().rows;
+    const int w       = views.empty() ? 0 : views.front().cols;
+    torch::Tensor out = torch::empty({n, 3, h, w}, torch::kFloat32);
     for (std::int64_t i = 0; i < n; ++i) {
-        const cv::Mat m = augment(images[static_cast<std::size_t>(i)], opt, rng);
-        normalize_to_chw(m, norm, out.data_ptr<float>() + i * 3 * size * size);
+        const cv::Mat& v = views[static_cast<std::size_t>(i)];
+        if (v.rows != h || v.cols != w) throw Error("evaluation: images of different sizes cannot share one batch");
+        normalize_to_chw(v, norm, out.data_ptr<float>() + i * 3 * h * w);
     }
     return out;
+}
+
+torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, const Normalization& norm) {
+    return normalized_pixels(evaluation_views(images, size), norm);
 }
 
 torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size) {

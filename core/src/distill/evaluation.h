@@ -35,8 +35,12 @@ struct Evaluation {
 Evaluation evaluate_predictions(const torch::Tensor& predicted, const torch::Tensor& labels, std::int64_t num_classes,
                                 const torch::Tensor& teacher_predicted = {});
 
-/// The student's deterministic input: the centre crop of the output's aspect resized to size x
-/// size (no flip, no jitter), normalised. RGB CV_8UC3 images -> [N, 3, size, size].
+/// The student's deterministic view of each image: the centre crop of the output's aspect resized
+/// to size x size (no flip, no jitter), RGB CV_8UC3.
+std::vector<cv::Mat> evaluation_views(const std::vector<cv::Mat>& images, int size);
+/// Same-sized RGB CV_8UC3 images normalised -> [N, 3, H, W].
+torch::Tensor normalized_pixels(const std::vector<cv::Mat>& views, const Normalization& norm);
+/// evaluation_views() normalised: RGB CV_8UC3 images -> [N, 3, size, size].
 torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, const Normalization& norm);
 
 /// Student logits [N, C] for preprocessed pixels, `batch_size` at a time in eval mode (the

@@ -181,7 +181,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
         distill::ClassicGeneratorOptions go;
         go.per_class = spec.classic_per_class;
         go.seed      = spec.seed;
-        go.max_side  = std::max(spec.input_size * 2, 128);
+        go.max_side  = distill::classic_side_for_student(spec.input_size);
         for (const auto& g : distill::generate_classic(cs, (fs::path(root) / "runs" / result.run_id / "classic").string(), go, ctx)) {
             data.files.push_back(g.path);
             for (std::size_t ci = 0; ci < project.classes.size(); ++ci)
