@@ -97,6 +97,7 @@ torch::Tensor normalized_pixels(const std::vector<cv::Mat>& views, const Normali
 }
 
 torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, const Normalization& norm) {
+    if (images.empty()) return torch::empty({0, 3, size, size}, torch::kFloat32);
     return normalized_pixels(evaluation_views(images, size), norm);
 }
 
