@@ -5,9 +5,9 @@
 // is distilled from the teacher (soft labels on the supports and on heavy augmentations of them);
 // all three are scored on the episode's queries. A second teacher head, fitted and scored on the
 // pixels the student sees (each photo at the student's input size, then enlarged by the teacher's
-// own preprocessing), shows how much of the teacher's accuracy survives the small input at all. Result: the mean accuracy of each with its 95 %
-// interval (TINT-REFERENCE.md §6), the episode plan for a target half-width, and the exported
-// student's ONNX inference time.
+// own preprocessing), shows how much of the teacher's accuracy survives the small input at all.
+// Result: the mean accuracy of each with its 95 % interval (TINT-REFERENCE.md §6), the episode
+// plan for a target half-width, and the exported student's ONNX inference time.
 #include <cstdint>
 #include <string>
 #include <vector>
