@@ -348,6 +348,9 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
             std::printf("\repisode %d: teacher %.3f (at student size %.3f)", e.index + 1, e.teacher, e.teacher_student_size);
             if (e.supervised >= 0) std::printf(", supervised student %.3f", e.supervised);
             if (e.distilled >= 0) std::printf(", distilled student %.3f", e.distilled);
+            if (e.distilled_feature_cosine)
+                std::printf(", feature cosine with the teacher %.3f (teacher at student size %.3f)", *e.distilled_feature_cosine,
+                            e.teacher_student_size_feature_cosine.value_or(0.0));
             std::printf(" (%.0f s)\x1b[K\n", e.seconds);
             std::fflush(stdout);
         }
@@ -372,6 +375,18 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
             if (r.arms[t].mean > 0)
                 std::printf("  %s / %s: %.1f %%\n", r.arms[i].name.c_str(), r.arms[t].name.c_str(),
                             100 * r.arms[i].mean / r.arms[t].mean);
+    // How closely the student's features follow the teacher's full-size features on the queries.
+    double cos_student = 0.0, cos_view = 0.0;
+    int n_cos = 0;
+    for (const auto& e : r.episodes)
+        if (e.distilled_feature_cosine && e.teacher_student_size_feature_cosine) {
+            cos_student += *e.distilled_feature_cosine;
+            cos_view += *e.teacher_student_size_feature_cosine;
+            ++n_cos;
+        }
+    if (n_cos > 0)
+        std::printf("  feature cosine with the full-size teacher on the queries: distilled student %.3f, teacher at "
+                    "student size %.3f\n", cos_student / n_cos, cos_view / n_cos);
     if (r.student_parameters > 0) std::printf("student: %.3f M parameters", r.student_parameters / 1e6);
     if (r.onnx_ms_per_image >= 0)
         std::printf(", ONNX %.0f kB, %.2f ms per image at %d px in OpenCV dnn (batch 1, median; export check %.1e)",

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include "distill/augment.h"
@@ -114,6 +115,12 @@ private Q_SLOTS:
         QCOMPARE(j["episodes"].size(), std::size_t(2));
         QCOMPARE(j["arms"][0]["accuracies"][0].get<double>(), r.arms[0].accuracies[0]);
         QCOMPARE(j["episodes"][1]["teacher_student_size"].get<double>(), ev.seen[1].teacher_student_size);
+        // Conv-4's 64 features cannot be compared with the teacher's 1280; the teacher's own can.
+        QVERIFY(!ev.seen[1].distilled_feature_cosine);
+        QVERIFY(!j["episodes"][1].contains("distilled_feature_cosine"));
+        QVERIFY(ev.seen[1].teacher_student_size_feature_cosine);
+        QCOMPARE(j["episodes"][1]["teacher_student_size_feature_cosine"].get<double>(),
+                 *ev.seen[1].teacher_student_size_feature_cosine);
         QCOMPARE(j["spec"]["episodes"].get<int>(), 2);
 
         // Same seed, same numbers.
@@ -203,6 +210,9 @@ private Q_SLOTS:
         }
         const auto teacher  = d::load_teacher(kMobileNet);
         const auto features = teacher->features(views);
+        std::vector<tint::ImageU8> full;
+        for (const auto& f : files) full.push_back(tint::load_image_rgb(f));
+        const auto full_features = teacher->features(full).to(torch::kFloat64);
         auto rows = [&](const std::vector<std::string>& wanted) {
             std::vector<std::int64_t> out;
             for (const auto& w : wanted)
@@ -218,10 +228,39 @@ private Q_SLOTS:
                 (pred == torch::tensor(ep.query_labels, torch::kInt64)).to(torch::kFloat64).mean().item<double>();
             QCOMPARE(ev.seen[static_cast<std::size_t>(e)].teacher_student_size, expected);
             QCOMPARE(r.arms[1].accuracies[static_cast<std::size_t>(e)], expected);
+            // The cosine of the teacher's features of the small views with its full-size ones.
+            const auto q = rows(ep.query_files);
+            const auto a = features.index_select(0, q).to(torch::kFloat64), b = full_features.index_select(0, q);
+            const double cos = ((a * b).sum(1) / (a.norm(2, 1) * b.norm(2, 1))).mean().item<double>();
+            const auto& got  = ev.seen[static_cast<std::size_t>(e)].teacher_student_size_feature_cosine;
+            QVERIFY(got);
+            QVERIFY2(std::abs(*got - cos) < 1e-6, qPrintable(QStringLiteral("%1 vs %2").arg(*got).arg(cos)));
+            QVERIFY2(cos > 0.0 && cos < 0.99, qPrintable(QString::number(cos)));  // 32 px loses much
+            QVERIFY(!ev.seen[static_cast<std::size_t>(e)].distilled_feature_cosine);  // no student trained
         }
         // At 32 px the teacher does differently from full size, so the comparison above could not
         // pass on the full-size features.
         QVERIFY(r.arms[1].accuracies != r.arms[0].accuracies);
+    }
+
+    // A student with the teacher's feature size (MobileNetV2's 1280): the cosine of its features
+    // with the teacher's on the queries is reported per episode and in the JSON.
+    void studentFeatureCosine() {
+        Context ctx;
+        Events ev;
+        auto spec             = tinySpec();
+        spec.student          = "mobilenetv2-short";
+        spec.episodes         = 1;
+        spec.feature_weight   = 1.0;
+        spec.train_supervised = false;
+        spec.onnx_runs        = 0;
+        const auto r = tint::run_benchmark(spec, ev, ctx);
+        QCOMPARE(ev.seen.size(), std::size_t(1));
+        const auto& c = ev.seen[0].distilled_feature_cosine;
+        QVERIFY(c);
+        QVERIFY2(*c >= -1.0 && *c <= 1.0 && *c != 0.0, qPrintable(QString::number(*c)));
+        const auto j = nlohmann::json::parse(tint::benchmark_json(spec, r));
+        QCOMPARE(j["episodes"][0]["distilled_feature_cosine"].get<double>(), *c);
     }
 
     // Stop after the current episode: the finished episodes are kept and summarised.

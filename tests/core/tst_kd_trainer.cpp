@@ -12,6 +12,7 @@
 #include <set>
 
 #include "support/DemoPhotos.h"
+#include "distill/augment.h"
 #include "distill/evaluation.h"
 #include "distill/heads.h"
 #include "distill/kd_trainer.h"
@@ -483,6 +484,27 @@ private Q_SLOTS:
         qInfo("feature term (1 - cos): first epoch %.3f, last epoch %.3f", first, last);
         QVERIFY2(first > 0.5 && last < 0.6 * first, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(last)));
         for (const auto& st : hooks.steps) QVERIFY(std::abs(st.loss - (st.kd + o.feature_weight * st.feature)) < 1e-4);
+
+        // The benchmark's measure of how closely a student follows the teacher: the mean cosine
+        // (rows above: 1, -1, 0), and the student's pooled features as its classifier sees them.
+        QVERIFY(std::abs(mean_cosine(s, t)) < 1e-12);
+        QVERIFY(std::abs(mean_cosine(s, 2.0 * s) - 1.0) < 1e-12);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, mean_cosine(torch::zeros({2, 3}), torch::zeros({2, 4})));
+        std::vector<cv::Mat> mats;
+        for (const auto& im : imgs) mats.push_back(to_mat(im));
+        const torch::Tensor px    = evaluation_pixels(mats, o.input_size, o.normalization);
+        r.student->train();
+        const torch::Tensor feats = student_features(*r.student, px, 3);  // in batches of 3
+        QCOMPARE(feats.size(0), px.size(0));
+        QCOMPARE(feats.size(1), r.student->feature_dim());
+        QVERIFY(r.student->is_training());  // the student's mode is restored
+        {
+            torch::NoGradGuard no_grad;
+            r.student->eval();
+            QVERIFY(torch::allclose(r.student->classify(feats), student_logits(*r.student, px), 1e-5, 1e-5));
+            QVERIFY(torch::allclose(feats, r.student->features(px), 1e-5, 1e-5));
+            r.student->train();
+        }
         o.feature_weight = -1.0;
         QVERIFY_THROWS_EXCEPTION(tint::Error, train_kd(d, o));
     }

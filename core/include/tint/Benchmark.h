@@ -9,6 +9,7 @@
 // Result: the mean accuracy of each with its 95 % interval (TINT-REFERENCE.md §6), the episode
 // plan for a target half-width, and the exported student's ONNX inference time.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,11 @@ struct BenchmarkEpisode {
     double teacher = -1, supervised = -1, distilled = -1;  ///< accuracy on the queries; -1 = not run
     /// The teacher's head fitted and scored on the student's view of supports and queries.
     double teacher_student_size = -1;
+    /// Mean cosine over the queries between the teacher's full-size features and (a) the distilled
+    /// student's pooled features, when their sizes match; (b) the teacher's own features of the
+    /// student's view. How closely the student's representation follows the teacher's on photos
+    /// it never saw, and how closely the smaller picture alone lets it.
+    std::optional<double> distilled_feature_cosine, teacher_student_size_feature_cosine;
     double seconds = 0;
 };
 

@@ -278,6 +278,8 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
         out.teacher = accuracy_of(head->logits(ep_features.index_select(0, q_rows)), ep.query_labels);
         out.teacher_student_size =
             accuracy_of(fit_head(ep_view_features)->logits(ep_view_features.index_select(0, q_rows)), ep.query_labels);
+        const torch::Tensor q_features = ep_features.index_select(0, q_rows);
+        out.teacher_student_size_feature_cosine = distill::mean_cosine(ep_view_features.index_select(0, q_rows), q_features);
 
         distill::KdOptions base;
         base.student          = spec.student;
@@ -361,6 +363,9 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             ectx.set_phase(e, 0.15 + sup_share, 1.0, "distilled student");
             auto r        = distill::train_kd(kd, o, &ectx);
             out.distilled = accuracy_of(distill::student_logits(*r.student, pixels.index_select(0, q_rows)), ep.query_labels);
+            if (r.student->feature_dim() == q_features.size(1))
+                out.distilled_feature_cosine =
+                    distill::mean_cosine(distill::student_features(*r.student, pixels.index_select(0, q_rows)), q_features);
             last_student  = r.student;
         }
         fs::remove_all(work / ("episode-" + std::to_string(e)), ec);
@@ -429,10 +434,15 @@ std::string benchmark_json(const BenchmarkSpec& s, const BenchmarkResult& r) {
                         {"lower", a.lower}, {"upper", a.upper}, {"sigma2", a.sigma2},
                         {"plan", {{"episodes", a.plan_episodes}, {"queries", a.plan_queries}, {"half_width", a.plan_half_width}}}});
     nlohmann::json eps = nlohmann::json::array();
-    for (const auto& e : r.episodes)
-        eps.push_back({{"index", e.index}, {"classes", e.classes}, {"teacher", e.teacher},
-                       {"teacher_student_size", e.teacher_student_size}, {"supervised", e.supervised},
-                       {"distilled", e.distilled}, {"seconds", e.seconds}});
+    for (const auto& e : r.episodes) {
+        nlohmann::json one{{"index", e.index}, {"classes", e.classes}, {"teacher", e.teacher},
+                           {"teacher_student_size", e.teacher_student_size}, {"supervised", e.supervised},
+                           {"distilled", e.distilled}, {"seconds", e.seconds}};
+        if (e.distilled_feature_cosine) one["distilled_feature_cosine"] = *e.distilled_feature_cosine;
+        if (e.teacher_student_size_feature_cosine)
+            one["teacher_student_size_feature_cosine"] = *e.teacher_student_size_feature_cosine;
+        eps.push_back(std::move(one));
+    }
     return nlohmann::json{{"spec", spec},
                           {"episodes_done", r.episodes_done},
                           {"queries_per_episode", r.queries_per_episode},

@@ -101,7 +101,11 @@ torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, co
     return normalized_pixels(evaluation_views(images, size), norm);
 }
 
-torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size) {
+namespace {
+// f(student, chunk) over `pixels` in chunks of batch_size, in eval mode without gradients; the
+// student's mode is restored and the rows come back as float32 on the CPU.
+template <typename F>
+torch::Tensor in_batches(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size, F f) {
     const bool was_training = student.is_training();
     student.eval();
     torch::NoGradGuard no_grad;
@@ -114,11 +118,28 @@ torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixe
     const std::int64_t bs = std::max(1, batch_size);
     for (std::int64_t s = 0; s < pixels.size(0); s += bs) {
         const auto chunk = pixels.slice(0, s, std::min(pixels.size(0), s + bs)).to(device);
-        parts.push_back(student.forward(chunk).to(torch::kCPU, torch::kFloat32));
+        parts.push_back(f(chunk).to(torch::kCPU, torch::kFloat32));
     }
     student.train(was_training);
     if (parts.empty()) return torch::zeros({0, 0}, torch::kFloat32);
     return torch::cat(parts, 0);
+}
+}  // namespace
+
+torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size) {
+    return in_batches(student, pixels, batch_size, [&](const torch::Tensor& x) { return student.forward(x); });
+}
+
+torch::Tensor student_features(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size) {
+    return in_batches(student, pixels, batch_size, [&](const torch::Tensor& x) { return student.features(x); });
+}
+
+double mean_cosine(const torch::Tensor& a, const torch::Tensor& b) {
+    if (a.dim() != 2 || a.sizes() != b.sizes())
+        throw Error("mean cosine: both inputs must be [N, D] of one shape");
+    if (a.size(0) == 0) return 0.0;
+    const torch::Tensor x = a.to(torch::kCPU, torch::kFloat64), y = b.to(torch::kCPU, torch::kFloat64);
+    return ((x * y).sum(1) / (x.norm(2, 1) * y.norm(2, 1)).clamp_min(1e-12)).mean().item<double>();
 }
 
 Evaluation evaluate_student(nn::StudentImpl& student, const std::vector<std::string>& files,

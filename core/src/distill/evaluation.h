@@ -46,6 +46,10 @@ torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, co
 /// Student logits [N, C] for preprocessed pixels, `batch_size` at a time in eval mode (the
 /// student's train/eval mode is restored); on the student's device, returned on the CPU.
 torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size = 64);
+/// The student's pooled features [N, D] (what its classifier sees), computed like student_logits().
+torch::Tensor student_features(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size = 64);
+/// Mean over rows of the cosine similarity of a [N, D] and b [N, D] (float32 on the CPU); 0 rows: 0.
+double mean_cosine(const torch::Tensor& a, const torch::Tensor& b);
 
 /// Accuracy, confusion and (with teacher_probs [N, C]) agreement of a student on image files.
 Evaluation evaluate_student(nn::StudentImpl& student, const std::vector<std::string>& files,
