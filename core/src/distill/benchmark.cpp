@@ -275,11 +275,12 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             return h;
         };
         auto head   = fit_head(ep_features);
-        out.teacher = accuracy_of(head->logits(ep_features.index_select(0, q_rows)), ep.query_labels);
-        out.teacher_student_size =
-            accuracy_of(fit_head(ep_view_features)->logits(ep_view_features.index_select(0, q_rows)), ep.query_labels);
-        const torch::Tensor q_features = ep_features.index_select(0, q_rows);
-        out.teacher_student_size_feature_cosine = distill::mean_cosine(ep_view_features.index_select(0, q_rows), q_features);
+        const torch::Tensor q_features      = ep_features.index_select(0, q_rows);
+        const torch::Tensor q_view_features = ep_view_features.index_select(0, q_rows);
+        out.teacher = accuracy_of(head->logits(q_features), ep.query_labels);
+        out.teacher_student_size = accuracy_of(fit_head(ep_view_features)->logits(q_view_features), ep.query_labels);
+        out.teacher_student_size_feature_cosine = distill::mean_cosine(q_view_features, q_features);
+        const torch::Tensor q_pixels = pixels.index_select(0, q_rows);
 
         distill::KdOptions base;
         base.student          = spec.student;
@@ -341,7 +342,7 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             o.alpha              = 0.0;
             ectx.set_phase(e, 0.1, 0.1 + sup_share, "supervised student");
             auto r       = distill::train_kd(sup, o, &ectx);
-            out.supervised = accuracy_of(distill::student_logits(*r.student, pixels.index_select(0, q_rows)), ep.query_labels);
+            out.supervised = accuracy_of(distill::student_logits(*r.student, q_pixels), ep.query_labels);
             last_student = r.student;
         }
 
@@ -362,10 +363,9 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
             if (!spec.distilled_augment) o.augment.turn_off();
             ectx.set_phase(e, 0.15 + sup_share, 1.0, "distilled student");
             auto r        = distill::train_kd(kd, o, &ectx);
-            out.distilled = accuracy_of(distill::student_logits(*r.student, pixels.index_select(0, q_rows)), ep.query_labels);
+            out.distilled = accuracy_of(distill::student_logits(*r.student, q_pixels), ep.query_labels);
             if (r.student->feature_dim() == q_features.size(1))
-                out.distilled_feature_cosine =
-                    distill::mean_cosine(distill::student_features(*r.student, pixels.index_select(0, q_rows)), q_features);
+                out.distilled_feature_cosine = distill::mean_cosine(distill::student_features(*r.student, q_pixels), q_features);
             last_student  = r.student;
         }
         fs::remove_all(work / ("episode-" + std::to_string(e)), ec);

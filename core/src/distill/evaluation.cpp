@@ -134,12 +134,15 @@ torch::Tensor student_features(nn::StudentImpl& student, const torch::Tensor& pi
     return in_batches(student, pixels, batch_size, [&](const torch::Tensor& x) { return student.features(x); });
 }
 
+torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b) {
+    return (a * b).sum(1) / (a.norm(2, 1) * b.norm(2, 1)).clamp_min(1e-12);
+}
+
 double mean_cosine(const torch::Tensor& a, const torch::Tensor& b) {
     if (a.dim() != 2 || a.sizes() != b.sizes())
         throw Error("mean cosine: both inputs must be [N, D] of one shape");
     if (a.size(0) == 0) return 0.0;
-    const torch::Tensor x = a.to(torch::kCPU, torch::kFloat64), y = b.to(torch::kCPU, torch::kFloat64);
-    return ((x * y).sum(1) / (x.norm(2, 1) * y.norm(2, 1)).clamp_min(1e-12)).mean().item<double>();
+    return row_cosine(a.to(torch::kCPU, torch::kFloat64), b.to(torch::kCPU, torch::kFloat64)).mean().item<double>();
 }
 
 Evaluation evaluate_student(nn::StudentImpl& student, const std::vector<std::string>& files,

@@ -48,7 +48,10 @@ torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, co
 torch::Tensor student_logits(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size = 64);
 /// The student's pooled features [N, D] (what its classifier sees), computed like student_logits().
 torch::Tensor student_features(nn::StudentImpl& student, const torch::Tensor& pixels, int batch_size = 64);
-/// Mean over rows of the cosine similarity of a [N, D] and b [N, D] (float32 on the CPU); 0 rows: 0.
+/// Cosine similarity of each row of a [N, D] with the same row of b [N, D] -> [N] (differentiable;
+/// a zero row gives 0). Shapes are the caller's to check.
+torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b);
+/// Mean over rows of row_cosine(a, b), in float64 on the CPU; 0 rows: 0.
 double mean_cosine(const torch::Tensor& a, const torch::Tensor& b);
 
 /// Accuracy, confusion and (with teacher_probs [N, C]) agreement of a student on image files.

@@ -135,8 +135,7 @@ torch::Tensor feature_loss(const torch::Tensor& student_features, const torch::T
         throw Error("feature loss: student and teacher features must both be [B, D] of one shape");
     const torch::Tensor s = student_features.to(torch::kFloat32);
     const torch::Tensor t = teacher_features.to(s.device(), torch::kFloat32);
-    const torch::Tensor cos = (s * t).sum(1) / (s.norm(2, 1) * t.norm(2, 1)).clamp_min(1e-12);
-    return (1.0 - cos).mean();
+    return (1.0 - row_cosine(s, t)).mean();
 }
 
 KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_probs, const torch::Tensor& labels,
