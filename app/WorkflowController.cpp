@@ -138,6 +138,7 @@ WorkflowController::WorkflowController(EngineClient* engine, ProjectController* 
     connect(dis, &DistillPane::settingsChanged, this, &WorkflowController::saveSettings);
     connect(dis, &DistillPane::confusionCellActivated, this, &WorkflowController::showConfusionCell);
     connect(window, &MainWindow::exportOnnxRequested, this, &WorkflowController::chooseOnnx);
+    connect(window->distillPane(), &DistillPane::exportRequested, this, &WorkflowController::chooseOnnxFor);
     connect(window, &MainWindow::exportTokensRequested, this, &WorkflowController::chooseTokens);
     connect(window, &MainWindow::exportDatasetRequested, this, &WorkflowController::chooseDataset);
     connect(window, &MainWindow::exportModelCardRequested, this, &WorkflowController::chooseModelCard);
@@ -493,8 +494,9 @@ namespace {
 bool noDialogs() { return qApp->property("tint_no_dialogs").toBool(); }
 }  // namespace
 
-void WorkflowController::chooseOnnx() {
-    QString run = m_window->distillPane()->selectedRun();
+void WorkflowController::chooseOnnx() { chooseOnnxFor(m_window->distillPane()->selectedRun()); }
+
+void WorkflowController::chooseOnnxFor(const QString& run) {
     if (run.isEmpty()) return;
     QString file = QFileDialog::getSaveFileName(m_window, tr("Export the student of %1 to ONNX").arg(run),
                                                 QDir::homePath() + QStringLiteral("/%1.onnx").arg(run), tr("ONNX models (*.onnx)"));

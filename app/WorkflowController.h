@@ -61,6 +61,7 @@ private:
     void updateGeneratorInfo();
     void updateExportActions();
     void chooseOnnx();
+    void chooseOnnxFor(const QString& run);
     void chooseTokens();
     void chooseDataset();
     void chooseModelCard();

@@ -44,43 +44,43 @@
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="194"/>
+        <location filename="../app/Application.cpp" line="205"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="225"/>
+        <location filename="../app/Application.cpp" line="236"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="233"/>
-        <location filename="../app/Application.cpp" line="306"/>
+        <location filename="../app/Application.cpp" line="244"/>
+        <location filename="../app/Application.cpp" line="317"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="241"/>
+        <location filename="../app/Application.cpp" line="252"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="245"/>
+        <location filename="../app/Application.cpp" line="256"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="246"/>
+        <location filename="../app/Application.cpp" line="257"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="255"/>
+        <location filename="../app/Application.cpp" line="266"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="269"/>
+        <location filename="../app/Application.cpp" line="280"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="274"/>
+        <location filename="../app/Application.cpp" line="285"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -96,12 +96,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="277"/>
+        <location filename="../app/Application.cpp" line="288"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="278"/>
+        <location filename="../app/Application.cpp" line="289"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -426,22 +426,32 @@
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="205"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="183"/>
+        <source>&amp;Export to ONNX…</source>
+        <translation>&amp;Exportera till ONNX…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="184"/>
+        <source>Writes the selected run&apos;s student as an ONNX model, after checking that OpenCV gives the trained student&apos;s outputs on the support images.</source>
+        <translation>Sparar den markerade körningens elevmodell som en ONNX-modell, efter att ha kontrollerat att OpenCV ger den tränade elevmodellens utdata på stödbilderna.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="212"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="328"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="338"/>
         <source>Training needs at least two classes with support images.</source>
         <translation>Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="330"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="340"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="400"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="420"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -449,12 +459,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="423"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="443"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="427"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="447"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
@@ -479,7 +489,7 @@
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="326"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="336"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1575,84 +1585,84 @@ importerad från %4</translation>
 <context>
     <name>WorkflowController</name>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="157"/>
+        <location filename="../app/WorkflowController.cpp" line="158"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 av %3</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="158"/>
+        <location filename="../app/WorkflowController.cpp" line="159"/>
         <source>about %1 min left</source>
         <translation>ungefär %1 min kvar</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="183"/>
+        <location filename="../app/WorkflowController.cpp" line="184"/>
         <source>Settings in the project file</source>
         <translation>Inställningar i projektfilen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="183"/>
+        <location filename="../app/WorkflowController.cpp" line="184"/>
         <source>%1
 The defaults are used instead.</source>
         <translation>%1
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="194"/>
+        <location filename="../app/WorkflowController.cpp" line="195"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="207"/>
+        <location filename="../app/WorkflowController.cpp" line="208"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="246"/>
+        <location filename="../app/WorkflowController.cpp" line="247"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="261"/>
+        <location filename="../app/WorkflowController.cpp" line="262"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="265"/>
+        <location filename="../app/WorkflowController.cpp" line="266"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="316"/>
+        <location filename="../app/WorkflowController.cpp" line="317"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="316"/>
+        <location filename="../app/WorkflowController.cpp" line="317"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="327"/>
+        <location filename="../app/WorkflowController.cpp" line="328"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="328"/>
+        <location filename="../app/WorkflowController.cpp" line="329"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="332"/>
+        <location filename="../app/WorkflowController.cpp" line="333"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="333"/>
+        <location filename="../app/WorkflowController.cpp" line="334"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="357"/>
+        <location filename="../app/WorkflowController.cpp" line="358"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1660,74 +1670,74 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="374"/>
+        <location filename="../app/WorkflowController.cpp" line="375"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="383"/>
+        <location filename="../app/WorkflowController.cpp" line="384"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="397"/>
-        <location filename="../app/WorkflowController.cpp" line="434"/>
+        <location filename="../app/WorkflowController.cpp" line="398"/>
+        <location filename="../app/WorkflowController.cpp" line="437"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="397"/>
-        <location filename="../app/WorkflowController.cpp" line="434"/>
+        <location filename="../app/WorkflowController.cpp" line="398"/>
+        <location filename="../app/WorkflowController.cpp" line="437"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="402"/>
+        <location filename="../app/WorkflowController.cpp" line="403"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="429"/>
+        <location filename="../app/WorkflowController.cpp" line="433"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="430"/>
+        <location filename="../app/WorkflowController.cpp" line="434"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="447"/>
+        <location filename="../app/WorkflowController.cpp" line="450"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="464"/>
+        <location filename="../app/WorkflowController.cpp" line="467"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="467"/>
+        <location filename="../app/WorkflowController.cpp" line="470"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="497"/>
+        <location filename="../app/WorkflowController.cpp" line="501"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="498"/>
+        <location filename="../app/WorkflowController.cpp" line="502"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="510"/>
+        <location filename="../app/WorkflowController.cpp" line="514"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="514"/>
+        <location filename="../app/WorkflowController.cpp" line="518"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1735,27 +1745,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="521"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="528"/>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="536"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="536"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="585"/>
+        <location filename="../app/WorkflowController.cpp" line="589"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1763,27 +1773,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="586"/>
+        <location filename="../app/WorkflowController.cpp" line="590"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="531"/>
+        <location filename="../app/WorkflowController.cpp" line="535"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="531"/>
+        <location filename="../app/WorkflowController.cpp" line="535"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="543"/>
+        <location filename="../app/WorkflowController.cpp" line="547"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="557"/>
+        <location filename="../app/WorkflowController.cpp" line="561"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1791,57 +1801,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="558"/>
+        <location filename="../app/WorkflowController.cpp" line="562"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="560"/>
+        <location filename="../app/WorkflowController.cpp" line="564"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="567"/>
+        <location filename="../app/WorkflowController.cpp" line="571"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="570"/>
+        <location filename="../app/WorkflowController.cpp" line="574"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="570"/>
+        <location filename="../app/WorkflowController.cpp" line="574"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="581"/>
+        <location filename="../app/WorkflowController.cpp" line="585"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="589"/>
+        <location filename="../app/WorkflowController.cpp" line="593"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="598"/>
+        <location filename="../app/WorkflowController.cpp" line="602"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="600"/>
+        <location filename="../app/WorkflowController.cpp" line="604"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="611"/>
+        <location filename="../app/WorkflowController.cpp" line="615"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="613"/>
+        <location filename="../app/WorkflowController.cpp" line="617"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

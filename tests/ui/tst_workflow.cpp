@@ -6,9 +6,13 @@
 #include <QComboBox>
 #include <QSpinBox>
 #include <QAction>
+#include <QApplication>
 #include <QDialog>
 #include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -18,6 +22,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -216,8 +221,10 @@ private Q_SLOTS:
         QVERIFY(!dis->spec().train_augment);
         QSignalSpy trained(flow, &WorkflowController::distillationFinished);
         QVERIFY(dis->startButton()->isEnabled());
+        QVERIFY(!dis->exportButton()->isEnabled());  // no run yet
         dis->startButton()->click();
         QVERIFY(!dis->startButton()->isEnabled());
+        QVERIFY(!dis->exportButton()->isEnabled());  // training
         QVERIFY(trained.wait(kLong));
         QVERIFY2(trained.first().at(1).toBool(), qPrintable(w->statusBar()->currentMessage()));
         const QString runId = trained.first().at(0).toString();
@@ -257,6 +264,30 @@ private Q_SLOTS:
         net.setInput(cv::dnn::blobFromImage(image, 1.0 / 255.0));
         cv::Mat out = net.forward();
         QCOMPARE(out.total(), size_t(2));
+        exported.clear();
+
+        // The pane's "Export to ONNX…" under the run table: the save dialog, then the same checked export.
+        QVERIFY(dis->exportButton()->isEnabled());
+        const QString viaButton = m_dir.filePath(QStringLiteral("from-pane"));  // ".onnx" is added
+        QTimer answer;
+        answer.setInterval(10);
+        connect(&answer, &QTimer::timeout, this, [&] {
+            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            answer.stop();
+            dialog->setDirectory(m_dir.path());
+            // Typed into the name field, as a user does (selectFile leaves a focused field alone).
+            if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) name->setText(QStringLiteral("from-pane"));
+            else dialog->selectFile(QStringLiteral("from-pane"));
+            static_cast<QDialog*>(dialog)->accept();  // QFileDialog::accept, as its Save button does
+        });
+        answer.start();
+        QTest::mouseClick(dis->exportButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, kLong);
+        QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
+        QVERIFY(exported.first().at(2).toString().contains(QStringLiteral("Self-check passed")));
+        QVERIFY2(QFileInfo::exists(viaButton + QStringLiteral(".onnx")), qPrintable(exported.first().at(2).toString()));
+        QVERIFY(!cv::dnn::readNetFromONNX((viaButton + QStringLiteral(".onnx")).toStdString()).empty());
         exported.clear();
 
         // Tokens, the curated dataset and the model card.

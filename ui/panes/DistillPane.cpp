@@ -180,8 +180,15 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     m_runsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_runsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_export = new QPushButton(tr("&Export to ONNX…"), runsBox);
+    m_export->setToolTip(tr("Writes the selected run's student as an ONNX model, after checking that OpenCV gives the "
+                            "trained student's outputs on the support images."));
+    auto* runButtons = new QHBoxLayout;
+    runButtons->addStretch();
+    runButtons->addWidget(m_export);
     auto* rLayout = new QVBoxLayout(runsBox);
     rLayout->addWidget(m_runsView);
+    rLayout->addLayout(runButtons);
 
     auto* plots = new QSplitter(Qt::Vertical, this);
     plots->addWidget(m_loss);
@@ -215,7 +222,10 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     connect(m_stop, &QPushButton::clicked, this, &DistillPane::stopRequested);
     connect(m_runsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
         if (!m_running && i.isValid() && i.row() < int(m_runData.size())) showRun(m_runData[std::size_t(i.row())]);
-        m_resume->setEnabled(!m_running && i.isValid());
+        updateRunButtons();
+    });
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        if (!selectedRun().isEmpty()) Q_EMIT exportRequested(selectedRun());
     });
     connect(m_confusionView, &QTableView::clicked, this, [this](const QModelIndex& i) {
         const QString run = m_running ? m_liveRun : selectedRun();
@@ -320,7 +330,7 @@ void DistillPane::setRunning(bool running) {
     m_running = running;
     const bool ready = m_project->isOpen() && m_project->classCount() >= 2;
     m_start->setEnabled(ready && !running);
-    m_resume->setEnabled(ready && !running && !selectedRun().isEmpty());
+    updateRunButtons();
     m_stop->setEnabled(running);
     if (!m_project->isOpen())
         m_status->setText(tr("Open a project first."));
@@ -330,6 +340,15 @@ void DistillPane::setRunning(bool running) {
         m_status->setText(tr("The teacher (Settings › Preferences) labels the supports, the synthetic images that are "
                              "not rejected and the augmentations; the student learns from its soft labels."));
     if (!running) m_progress->clear();
+}
+
+void DistillPane::updateRunButtons() {
+    const bool ready       = m_project->isOpen() && m_project->classCount() >= 2;
+    const QModelIndex i    = m_runsView->selectionModel()->currentIndex();
+    const bool selected    = i.isValid() && i.row() < int(m_runData.size());
+    const bool hasStudent  = selected && m_runData[std::size_t(i.row())].has_student;
+    m_resume->setEnabled(ready && !m_running && selected);
+    m_export->setEnabled(!m_running && hasStudent);
 }
 
 void DistillPane::setProgressText(const QString& text) { m_progress->setText(text); }
@@ -350,6 +369,7 @@ void DistillPane::setRuns(const std::vector<tint::RunSummary>& runs) {
     }
     if (!keep.isEmpty()) selectRun(keep);
     else if (!runs.empty() && !m_running) selectRun(QString::fromStdString(runs.front().id));
+    updateRunButtons();
 }
 
 QString DistillPane::selectedRun() const {

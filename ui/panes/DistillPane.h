@@ -38,6 +38,7 @@ public:
     QSpinBox* stageMatchBox() const { return m_stageMatch; }
     QPushButton* resumeButton() const { return m_resume; }
     QPushButton* stopButton() const { return m_stop; }
+    QPushButton* exportButton() const { return m_export; }
     QDialog* cellDialog() const { return m_cellDialog; }
 
     /// The settings in the form (teacher folder: the project's, filled in by the application).
@@ -62,6 +63,8 @@ Q_SIGNALS:
     void startRequested();
     void resumeRequested(const QString& runId);
     void stopRequested();
+    /// "Export to ONNX…" under the run table: the selected run, which has a trained student.
+    void exportRequested(const QString& runId);
     void confusionCellActivated(const QString& runId, int trueClass, int predictedClass);
     void settingsChanged();
 
@@ -71,6 +74,8 @@ private:
     void updateStudentInit();
     void showRun(const tint::RunSummary& run);
     void showConfusion(const std::vector<std::vector<long long>>& confusion);
+    /// Resume and export follow the selected run and whether training is running.
+    void updateRunButtons();
     ProjectController* m_project;
     QComboBox* m_student;
     QDoubleSpinBox* m_width;
@@ -94,6 +99,7 @@ private:
     QPushButton* m_start;
     QPushButton* m_resume;
     QPushButton* m_stop;
+    QPushButton* m_export;
     QLabel* m_status;
     QLabel* m_progress;
     PlotWidget* m_loss;
