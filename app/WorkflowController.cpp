@@ -137,8 +137,8 @@ WorkflowController::WorkflowController(EngineClient* engine, ProjectController* 
     });
     connect(dis, &DistillPane::settingsChanged, this, &WorkflowController::saveSettings);
     connect(dis, &DistillPane::confusionCellActivated, this, &WorkflowController::showConfusionCell);
+    connect(dis, &DistillPane::exportRequested, this, &WorkflowController::chooseOnnxFor);
     connect(window, &MainWindow::exportOnnxRequested, this, &WorkflowController::chooseOnnx);
-    connect(window->distillPane(), &DistillPane::exportRequested, this, &WorkflowController::chooseOnnxFor);
     connect(window, &MainWindow::exportTokensRequested, this, &WorkflowController::chooseTokens);
     connect(window, &MainWindow::exportDatasetRequested, this, &WorkflowController::chooseDataset);
     connect(window, &MainWindow::exportModelCardRequested, this, &WorkflowController::chooseModelCard);
