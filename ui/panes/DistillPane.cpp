@@ -328,7 +328,7 @@ void DistillPane::refresh() {
 
 void DistillPane::setRunning(bool running) {
     m_running = running;
-    const bool ready = m_project->isOpen() && m_project->classCount() >= 2;
+    const bool ready = canTrain();
     m_start->setEnabled(ready && !running);
     updateRunButtons();
     m_stop->setEnabled(running);
@@ -342,12 +342,13 @@ void DistillPane::setRunning(bool running) {
     if (!running) m_progress->clear();
 }
 
+bool DistillPane::canTrain() const { return m_project->isOpen() && m_project->classCount() >= 2; }
+
 void DistillPane::updateRunButtons() {
-    const bool ready       = m_project->isOpen() && m_project->classCount() >= 2;
-    const QModelIndex i    = m_runsView->selectionModel()->currentIndex();
-    const bool selected    = i.isValid() && i.row() < int(m_runData.size());
-    const bool hasStudent  = selected && m_runData[std::size_t(i.row())].has_student;
-    m_resume->setEnabled(ready && !m_running && selected);
+    const QModelIndex i   = m_runsView->selectionModel()->currentIndex();
+    const bool selected   = i.isValid() && i.row() < int(m_runData.size());
+    const bool hasStudent = selected && m_runData[std::size_t(i.row())].has_student;
+    m_resume->setEnabled(canTrain() && !m_running && selected);
     m_export->setEnabled(!m_running && hasStudent);
 }
 

@@ -74,6 +74,8 @@ private:
     void updateStudentInit();
     void showRun(const tint::RunSummary& run);
     void showConfusion(const std::vector<std::vector<long long>>& confusion);
+    /// An open project with at least two classes: what starting or resuming a run needs.
+    bool canTrain() const;
     /// Resume and export follow the selected run and whether training is running.
     void updateRunButtons();
     ProjectController* m_project;
