@@ -109,4 +109,39 @@ if(rc EQUAL 0 OR NOT err MATCHES "stage matching needs the short MobileNetV2" OR
     message(FATAL_ERROR "stage matching for Conv-4 was not refused cleanly (rc ${rc}): ${err}")
 endif()
 
+# Run names stay inside runs/; numbers are whole; an output folder that does not exist is refused
+# before any work.
+execute_process(COMMAND ${CLI} distill --project ${P} --run ../escaped --epochs 1 RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "is not a run name" OR EXISTS ${P}/escaped OR EXISTS ${P}/runs/escaped)
+    message(FATAL_ERROR "a run name leaving runs/ was not refused cleanly (rc ${rc}): ${err}")
+endif()
+execute_process(COMMAND ${CLI} export --project ${P} --run /tmp --out ${WORK}/y.onnx RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "is not a run name" OR EXISTS ${WORK}/y.onnx)
+    message(FATAL_ERROR "an absolute run name was not refused on export (rc ${rc}): ${err}")
+endif()
+foreach(bad "--threads;abc" "--threads;0" "--seed;-1" "--seed;12abc")
+    execute_process(COMMAND ${CLI} info --project ${P} ${bad} RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(rc EQUAL 0 OR NOT err MATCHES "needs a")
+        message(FATAL_ERROR "'${bad}' was not refused as a number (rc ${rc}): ${err}")
+    endif()
+endforeach()
+execute_process(COMMAND ${CLI} benchmark --episodes 1 --out ${WORK}/missing/r.json RESULT_VARIABLE rc ERROR_VARIABLE err
+                OUTPUT_VARIABLE out)
+if(rc EQUAL 0 OR NOT err MATCHES "the folder '.*missing' does not exist" OR out MATCHES "episode")
+    message(FATAL_ERROR "benchmark --out into a missing folder was not refused up front (rc ${rc}): ${err}")
+endif()
+
+# A class added after training: the run's student keeps the classes it was trained on, in order,
+# in the exported file's metadata.
+file(GLOB tulips ${PHOTOS}/tulips/*.jpg)
+list(SORT tulips)
+list(SUBLIST tulips 0 2 tulips)
+run_cli(import --project ${P} --class tulips ${tulips})
+run_cli(export --project ${P} --run r1 --out ${WORK}/after-new-class.onnx)
+expect_output("outputs, in order: daisy, roses")
+file(STRINGS ${WORK}/after-new-class.onnx onnx_text)
+if(NOT onnx_text MATCHES "roses" OR onnx_text MATCHES "tulips")
+    message(FATAL_ERROR "the ONNX metadata does not name the run's own classes")
+endif()
+
 message(STATUS "cli distill flow: ok")

@@ -17,6 +17,7 @@
 #include "tint/Benchmark.h"
 #include "tint/Distill.h"
 #include "tint/Error.h"
+#include "tint/FileUtil.h"
 #include "tint/Generate.h"
 #include "tint/Image.h"
 #include "tint/JobContext.h"
@@ -215,10 +216,13 @@ bool parse(int argc, char** argv, Args& a) {
             std::string v;
             value(v);
             try {
-                if (s == "--steps") a.steps = std::stoi(v), a.steps_given = true;
-                else if (s == "--count") a.count = std::stoi(v);
-                else if (s == "--guidance") a.guidance = std::stod(v);
-                else a.seed = std::stoull(v);
+                std::size_t used = 0;
+                if (s == "--steps") a.steps = std::stoi(v, &used), a.steps_given = true;
+                else if (s == "--count") a.count = std::stoi(v, &used);
+                else if (s == "--guidance") a.guidance = std::stod(v, &used);
+                else if (v.empty() || v[0] < '0' || v[0] > '9') throw std::invalid_argument("not a whole number");  // stoull takes "-1"
+                else a.seed = std::stoull(v, &used);
+                if (used != v.size()) throw std::invalid_argument("trailing");
             } catch (const std::exception&) {
                 throw tint::Error("option " + s + " needs a number, not '" + v + "'");
             }
@@ -226,7 +230,13 @@ bool parse(int argc, char** argv, Args& a) {
         else if (s == "--threads") {
             std::string v;
             value(v);
-            a.threads = std::stoi(v);
+            try {
+                std::size_t used = 0;
+                a.threads = std::stoi(v, &used);
+                if (used != v.size() || a.threads < 1) throw std::invalid_argument("not a positive whole number");
+            } catch (const std::exception&) {
+                throw tint::Error("option --threads needs a positive whole number, not '" + v + "'");
+            }
         } else if (s.rfind("--", 0) == 0) throw tint::Error("unknown option " + s);
         else a.files.push_back(s);
     }
@@ -325,7 +335,23 @@ void set_training_options(Spec& spec, const Args& a) {
     spec.seed                    = a.seed;
 }
 
+// Refuses an output file whose folder is missing or not writable before hours of work, not after.
+void check_output_folder(const std::string& file) {
+    namespace fs = std::filesystem;
+    const fs::path p(file);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw tint::Error("cannot write '" + file + "': the folder '" + dir.string() + "' does not exist");
+    const fs::path probe = dir / ("." + p.filename().string() + ".probe");
+    {
+        std::ofstream f(probe, std::ios::binary);
+        if (!f) throw tint::Error("cannot write '" + file + "': the folder '" + dir.string() + "' is not writable");
+    }
+    fs::remove(probe, ec);
+}
+
 int run_benchmark(const Args& a, tint::JobContext& ctx) {
+    if (!a.out.empty()) check_output_folder(a.out);
     tint::BenchmarkSpec spec;
     spec.data_dir = !a.data.empty() ? a.data : shipped("demo/flowers");
     if (spec.data_dir.empty()) throw tint::Error("benchmark needs --data DIR (a folder per class; the demo flowers were not found)");
@@ -393,9 +419,7 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
                     r.onnx_file_size / 1024.0, r.onnx_ms_per_image, spec.input_size, r.onnx_max_abs_diff);
     std::printf("\ntotal time %.0f s\n", r.seconds);
     if (!a.out.empty()) {
-        std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-        f << tint::benchmark_json(spec, r) << "\n";
-        if (!f) throw tint::Error("cannot write '" + a.out + "'");
+        tint::write_file_atomic(a.out, tint::benchmark_json(spec, r) + "\n");
         std::printf("wrote %s\n", a.out.c_str());
     }
     return r.stopped_early ? 130 : 0;
@@ -580,6 +604,9 @@ int run(const Args& a) {
         auto r = tint::export_run_onnx(p.root(), p.data(), a.run, a.out);
         std::printf("wrote %s (%lld bytes); OpenCV dnn matches LibTorch on %d images (largest difference %.2e)\n",
                     r.path.c_str(), r.file_size, r.images_checked, r.max_abs_diff);
+        std::string names;
+        for (const auto& n : r.class_names) names += (names.empty() ? "" : ", ") + n;
+        std::printf("outputs, in order: %s\n", names.c_str());
         return 0;
     }
     if (a.command == "roundtrip") {

@@ -60,6 +60,12 @@ public:
     void on_epoch(const KdEpoch& e) override {
         if (epoch) epoch(e);
     }
+    std::vector<KdEpoch> resumed;
+    int resumes = 0;
+    void on_resume(const std::vector<KdEpoch>& history) override {
+        resumed = history;
+        ++resumes;
+    }
 };
 
 bool sameStudents(tint::nn::StudentImpl& a, tint::nn::StudentImpl& b, double& maxDiff) {
@@ -432,13 +438,29 @@ private Q_SLOTS:
         QVERIFY(part.stopped_early);
         QCOMPARE(part.epochs_done, 1);
         QCOMPARE(hooks.steps.size(), std::size_t(3));  // the whole first epoch (20 images / 8)
-        const KdResult rest = train_kd(d, o, nullptr, nullptr);
+        QCOMPARE(hooks.resumes, 0);
+        Hooks restHooks;
+        const KdResult rest = train_kd(d, o, nullptr, &restHooks);
         QCOMPARE(rest.resumed_epochs, 1);
         QCOMPARE(rest.epochs_done, 3);
+        // The epochs read back are announced once, before training goes on (the run's metrics keep them).
+        QCOMPARE(restHooks.resumes, 1);
+        QCOMPARE(restHooks.resumed.size(), std::size_t(1));
+        QCOMPARE(restHooks.resumed[0].train_loss, full.history[0].train_loss);
         double diff = 0;
         QVERIFY2(sameStudents(*full.student, *rest.student, diff), qPrintable(QStringLiteral("max diff %1").arg(diff)));
         QCOMPARE(rest.history.size(), full.history.size());
         for (std::size_t i = 0; i < full.history.size(); ++i) QCOMPARE(rest.history[i].train_loss, full.history[i].train_loss);
+
+        // The same settings on other training data (the teacher's soft labels changed): refused.
+        KdData changed       = d;
+        changed.teacher_probs = d.teacher_probs.flip({1});
+        try {
+            train_kd(changed, o);
+            QFAIL("a checkpoint of other training data was accepted");
+        } catch (const tint::Error& e) {
+            QVERIFY2(std::string(e.what()).find("differs in: the training data") != std::string::npos, e.what());
+        }
 
         // A checkpoint of another configuration is refused, naming what differs.
         o.lr *= 2;
@@ -507,6 +529,29 @@ private Q_SLOTS:
         }
         o.feature_weight = -1.0;
         QVERIFY_THROWS_EXCEPTION(tint::Error, train_kd(d, o));
+    }
+
+    // ResNet-18 at 32 px ends in 1x1 maps, where batch normalisation cannot train on one image.
+    void singleImageBatches() {
+        KdOptions o     = smallOptions();
+        o.student       = "resnet18";
+        o.student_width = 0.125;
+        o.epochs        = 2;
+        // 9 images in batches of 8: the single image left over is not a batch of its own.
+        Hooks hooks;
+        const KdResult r = train_kd(data(9), o, nullptr, &hooks);
+        QCOMPARE(r.epochs_done, 2);
+        QCOMPARE(hooks.steps.size(), std::size_t(2));
+        QCOMPARE(hooks.steps[0].total_steps, std::int64_t(2));
+        for (const auto& s : hooks.steps) QVERIFY(std::isfinite(s.loss));
+        // Batches of one image: refused with what to change, not LibTorch's message.
+        o.batch_size = 1;
+        try {
+            train_kd(data(9), o);
+            QFAIL("batches of one image at 1x1 maps were accepted");
+        } catch (const tint::Error& e) {
+            QVERIFY2(std::string(e.what()).find("use a batch size of at least 2 or a larger input size") != std::string::npos, e.what());
+        }
     }
 
     void mixedPrecisionIsCudaOnly() {

@@ -396,12 +396,14 @@ void DistillPane::showRun(const tint::RunSummary& run) {
         if (e.accuracy >= 0) m_accuracy->append(0, e.epoch, 100.0 * e.accuracy);
         if (e.agreement >= 0) m_accuracy->append(1, e.epoch, 100.0 * e.agreement);
     }
-    showConfusion(run.history.empty() ? std::vector<std::vector<long long>>{} : run.history.back().confusion);
+    showConfusion(run.history.empty() ? std::vector<std::vector<long long>>{} : run.history.back().confusion, run.class_names);
 }
 
-void DistillPane::showConfusion(const std::vector<std::vector<long long>>& confusion) {
+void DistillPane::showConfusion(const std::vector<std::vector<long long>>& confusion, const std::vector<std::string>& classNames) {
     QStringList names;
-    for (int i = 0; i < m_project->classCount(); ++i) names << QString::fromStdString(m_project->classAt(i)->name);
+    for (const auto& n : classNames) names << QString::fromStdString(n);
+    if (names.isEmpty())
+        for (int i = 0; i < m_project->classCount(); ++i) names << QString::fromStdString(m_project->classAt(i)->name);
     m_confusion->clear();
     m_confusion->setColumnCount(int(names.size()));
     m_confusion->setRowCount(int(names.size()));

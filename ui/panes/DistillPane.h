@@ -73,7 +73,8 @@ private:
     bool imagenetStartPossible() const;
     void updateStudentInit();
     void showRun(const tint::RunSummary& run);
-    void showConfusion(const std::vector<std::vector<long long>>& confusion);
+    /// classNames: the run's classes (rows and columns); empty: the project's current ones.
+    void showConfusion(const std::vector<std::vector<long long>>& confusion, const std::vector<std::string>& classNames = {});
     /// An open project with at least two classes: what starting or resuming a run needs.
     bool canTrain() const;
     /// Resume and export follow the selected run and whether training is running.

@@ -93,6 +93,9 @@ struct OnnxExportReport {
     double max_abs_diff = 0;  ///< OpenCV dnn against LibTorch on the run's support images
     int images_checked  = 0;
     long long file_size = 0;
+    /// The student's outputs, in order: the classes of the run (recorded in its checkpoint), which
+    /// stay those it was trained on when the project's classes change later.
+    std::vector<std::string> class_names;
 };
 
 /// Exports the student of a run; the export checks itself and refuses to write on a mismatch.

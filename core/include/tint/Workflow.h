@@ -102,6 +102,9 @@ struct RunSummary {
     double teacher_accuracy = -1;
     int train_images        = 0;
     bool has_student        = false;  ///< a checkpoint exists (exportable)
+    /// The classes the run trained on, in the order of the student's outputs and of the confusion
+    /// matrices (they stay so when the project's classes change later); empty when unknown.
+    std::vector<std::string> class_names;
     /// The last epoch's validation accuracy, or -1.
     double accuracy() const { return history.empty() ? -1.0 : history.back().accuracy; }
 };

@@ -13,6 +13,7 @@
 #include "io/safetensors.h"
 #include "nn/students.h"
 #include "tint/Error.h"
+#include "tint/FileUtil.h"
 #include "tint/Image.h"
 #include "tint/JobContext.h"
 
@@ -68,6 +69,23 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
     if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
     if (o.stage_match_epochs > 0) j["stage_match_epochs"] = o.stage_match_epochs;
+    // The training data itself: the files, their intended classes and the teacher's soft labels
+    // (and features), which change with the teacher, its head and the curation.
+    std::vector<std::uint8_t> bytes;
+    auto add = [&](const void* p, std::size_t size) {
+        const auto* b = static_cast<const std::uint8_t*>(p);
+        bytes.insert(bytes.end(), b, b + size);
+    };
+    for (const auto& f : data.files) add(f.c_str(), f.size() + 1);
+    if (!data.labels.empty()) add(data.labels.data(), data.labels.size() * sizeof(std::int64_t));
+    auto add_tensor = [&](const torch::Tensor& t) {
+        if (!t.defined()) return;
+        const torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
+        add(c.data_ptr<float>(), static_cast<std::size_t>(c.numel()) * sizeof(float));
+    };
+    add_tensor(data.teacher_probs);
+    if (o.feature_weight > 0.0) add_tensor(data.teacher_features);
+    j["data"] = content_hash(bytes);
     return j;
 }
 
@@ -160,11 +178,25 @@ KdLoss kd_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher
     return out;
 }
 
+namespace {
+nlohmann::json checkpoint_meta(const io::SafetensorsFile& file, const std::string& checkpoint_path) {
+    const auto it = file.metadata().find(kMetaKey);
+    if (it == file.metadata().end()) throw Error("checkpoint '" + checkpoint_path + "': no '" + kMetaKey + "' metadata");
+    return nlohmann::json::parse(it->second);
+}
+}  // namespace
+
+std::vector<std::string> kd_checkpoint_class_names(const std::string& checkpoint_path) {
+    const auto meta = checkpoint_meta(io::SafetensorsFile::open(checkpoint_path), checkpoint_path);
+    auto names      = meta.at("run").at("class_names").get<std::vector<std::string>>();
+    if (names.size() != meta.at("run").at("num_classes").get<std::size_t>())
+        throw Error("checkpoint '" + checkpoint_path + "': its class names do not match its number of classes");
+    return names;
+}
+
 std::shared_ptr<nn::StudentImpl> load_kd_student(const std::string& checkpoint_path) {
     const auto file = io::SafetensorsFile::open(checkpoint_path);
-    const auto it   = file.metadata().find(kMetaKey);
-    if (it == file.metadata().end()) throw Error("checkpoint '" + checkpoint_path + "': no '" + kMetaKey + "' metadata");
-    const auto meta = nlohmann::json::parse(it->second);
+    const auto meta = checkpoint_meta(file, checkpoint_path);
     const auto& fp  = meta.at("run");
     auto student    = nn::make_student(fp.at("student").get<std::string>(), fp.at("num_classes").get<std::int64_t>(),
                                        fp.at("student_width").get<double>());
@@ -241,10 +273,14 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
             throw Error("checkpoint '" + o.checkpoint_path + "': no '" + kMetaKey + "' metadata");
         const auto meta = nlohmann::json::parse(it->second);
         if (meta.value("format", 0) != kFormat) throw Error("checkpoint '" + o.checkpoint_path + "': unknown format");
-        if (meta.at("run") != fingerprint) {
+        nlohmann::json want = fingerprint;
+        if (!meta.at("run").contains("data")) want.erase("data");  // written before the data was recorded
+        if (meta.at("run") != want) {
             std::string diff;
-            for (auto& [key, val] : fingerprint.items())
-                if (!meta.at("run").contains(key) || meta.at("run").at(key) != val) diff += (diff.empty() ? "" : ", ") + key;
+            for (auto& [key, val] : want.items())
+                if (!meta.at("run").contains(key) || meta.at("run").at(key) != val)
+                    diff += (diff.empty() ? "" : ", ") +
+                            (key == "data" ? std::string("the training data (images, their classes or the teacher's soft labels)") : key);
             throw Error("checkpoint '" + o.checkpoint_path + "' belongs to another run (differs in: " + diff +
                         "); remove it or choose another file");
         }
@@ -258,6 +294,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         first_epoch = meta.at("epochs_done").get<int>();
         for (const auto& e : meta.at("history")) result.history.push_back(epoch_from_json(e));
         result.resumed_epochs = first_epoch;
+        if (events) events->on_resume(result.history);
     }
     result.epochs_done = first_epoch;
 
@@ -294,7 +331,11 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         if (validation->teacher_probs.defined()) val_teacher_pred = validation->teacher_probs.argmax(1);
     }
 
-    const std::int64_t per_epoch = (n + o.batch_size - 1) / o.batch_size;
+    // A last batch of a single image is left out of the pass (the shuffle changes which one each
+    // epoch): batch normalisation in training cannot normalise one value per channel, which one
+    // image gives wherever a student's feature map is 1x1.
+    const bool drop_single = n > o.batch_size && n % o.batch_size == 1;
+    const std::int64_t per_epoch = drop_single ? n / o.batch_size : (n + o.batch_size - 1) / o.batch_size;
     const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
     // One shuffled pass over the training images, augmented as the options say.
     auto one_pass = [&](std::uint64_t seed) {
@@ -303,6 +344,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         lo.epochs        = 1;
         lo.shuffle       = true;
         lo.seed          = seed;
+        lo.drop_last     = drop_single;
         lo.augment       = o.augment;
         lo.augment.size  = cv::Size(o.input_size, o.input_size);
         lo.normalization = o.normalization;
@@ -397,10 +439,16 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
             const torch::Tensor labels  = batch->labels.to(o.device);
 
             torch::Tensor logits, feats;
-            {
+            try {
                 AutocastScope scope(autocast);
                 feats  = student.features(images.to(o.device));
                 logits = student.classify(feats).to(torch::kFloat32);
+            } catch (const c10::Error& e) {
+                if (std::string(e.what()).find("more than 1 value per channel") == std::string::npos) throw;
+                loader.stop();
+                throw Error(where + ": a batch of " + std::to_string(images.size(0)) + " image(s) at " +
+                            std::to_string(o.input_size) + " px leaves this student's last feature maps at 1x1, which batch "
+                            "normalisation cannot train on; use a batch size of at least 2 or a larger input size");
             }
             KdLoss loss = kd_loss(logits, targets, labels, o.temperature, o.alpha);
             if (use_features) {

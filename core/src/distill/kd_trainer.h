@@ -125,6 +125,8 @@ public:
     virtual ~KdEvents() = default;
     virtual void on_step(const KdStep&) {}
     virtual void on_epoch(const KdEpoch&) {}
+    /// Once, before training goes on, when a checkpoint was read: the epochs it had finished.
+    virtual void on_resume(const std::vector<KdEpoch>& /*history*/) {}
     /// After each step of the stage-matching phase (KdOptions::stage_match_epochs).
     virtual void on_stage_match(std::int64_t /*step*/, std::int64_t /*total*/, double /*loss*/) {}
 };
@@ -148,5 +150,7 @@ KdResult train_kd(const KdData& data, const KdOptions& options, JobContext* ctx 
 
 /// Reads the student of a checkpoint written by train_kd (for export or evaluation).
 std::shared_ptr<nn::StudentImpl> load_kd_student(const std::string& checkpoint_path);
+/// The class names a checkpoint's student was trained on, in the order of its outputs.
+std::vector<std::string> kd_checkpoint_class_names(const std::string& checkpoint_path);
 
 }  // namespace tint::distill

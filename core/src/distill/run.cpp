@@ -60,6 +60,11 @@ struct EventBridge : distill::KdEvents {
     std::vector<DistillEpoch>* history = nullptr;
     std::function<void()> after_epoch;
     void on_step(const distill::KdStep& s) override { out->step(s.epoch + 1, s.step + 1, s.total_steps, s.loss); }
+    // The epochs of a resumed run, so that metrics.json keeps them when this session stops early.
+    void on_resume(const std::vector<distill::KdEpoch>& done) override {
+        history->clear();
+        for (const auto& e : done) history->push_back(convert(e));
+    }
     void on_epoch(const distill::KdEpoch& e) override {
         history->push_back(convert(e));
         out->epoch(history->back());
@@ -77,6 +82,12 @@ struct EventBridge : distill::KdEvents {
         return d;
     }
 };
+
+// A run id names a folder directly under runs/: no separators, no "." or "..", nothing absolute.
+void check_run_id(const std::string& id) {
+    if (id.empty() || id == "." || id == ".." || id.find_first_of("/\\:") != std::string::npos)
+        throw Error("'" + id + "' is not a run name: use letters, digits, '-' or '_', without '/' or '..'");
+}
 
 json epoch_json(const DistillEpoch& e) {
     return {{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"accuracy", e.accuracy}, {"agreement", e.agreement},
@@ -99,6 +110,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
 
+    if (!spec.run_id.empty()) check_run_id(spec.run_id);
     DistillResult result;
     result.run_id  = spec.run_id.empty() ? new_run_id() : spec.run_id;
     result.run_dir = (fs::path(root) / "runs" / result.run_id).string();
@@ -259,7 +271,8 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
         json m = json::array();
         for (const auto& e : result.history) m.push_back(epoch_json(e));
         write_file_atomic((run_dir / "metrics.json").string(),
-                          json{{"teacher_accuracy", result.teacher_accuracy}, {"train_images", result.train_images}, {"epochs", m}}.dump(2));
+                          json{{"teacher_accuracy", result.teacher_accuracy}, {"train_images", result.train_images},
+                               {"class_names", class_names}, {"epochs", m}}.dump(2));
     };
     auto kd = distill::train_kd(data, o, &ctx, &bridge, valp);
     // Epochs read back from the checkpoint were not streamed: take the trainer's full history.
@@ -272,14 +285,16 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
 
 OnnxExportReport export_run_onnx(const std::string& root, const ProjectData& project, const std::string& run_id,
                                  const std::string& out_file) {
+    check_run_id(run_id);
     const fs::path run_dir = fs::path(root) / "runs" / run_id;
     std::error_code ec;
     if (!fs::exists(run_dir / "checkpoint.safetensors", ec))
         throw Error("the run '" + run_id + "' has no trained student (no " + (run_dir / "checkpoint.safetensors").string() + ")");
     const auto cfg = json::parse(read_text(run_dir / "config.json"));
-    auto student   = distill::load_kd_student((run_dir / "checkpoint.safetensors").string());
+    const std::string checkpoint = (run_dir / "checkpoint.safetensors").string();
+    auto student   = distill::load_kd_student(checkpoint);
     exporter::OnnxExportOptions o;
-    for (const auto& c : project.classes) o.class_names.push_back(c.name);
+    o.class_names = distill::kd_checkpoint_class_names(checkpoint);
     o.input_width = o.input_height = cfg.value("input_size", 84);
     distill::Normalization norm;  // the trainer's default
     for (int i = 0; i < 3; ++i) o.mean[i] = norm.mean[i], o.stddev[i] = norm.std[i];
@@ -304,6 +319,7 @@ OnnxExportReport export_run_onnx(const std::string& root, const ProjectData& pro
     rep.max_abs_diff   = r.max_abs_diff;
     rep.images_checked = r.images_checked;
     rep.file_size      = r.file_size;
+    rep.class_names    = o.class_names;
     return rep;
 }
 

@@ -493,7 +493,10 @@ std::vector<RunSummary> list_runs(const std::string& root, std::vector<std::stri
                     d.confusion  = e.value("confusion", std::vector<std::vector<long long>>{});
                     r.history.push_back(std::move(d));
                 }
+                r.class_names = m.value("class_names", std::vector<std::string>{});
             }
+            if (r.class_names.empty() && r.has_student)
+                r.class_names = distill::kd_checkpoint_class_names((dir / "checkpoint.safetensors").string());
         } catch (const std::exception& e) {
             if (problems) problems->push_back(r.id + ": " + e.what());
         }
@@ -513,6 +516,18 @@ std::vector<RunPrediction> run_validation_predictions(const std::string& root, c
     if (spec.validation_dir.empty()) throw Error("the run '" + run_id + "' has no validation folder");
     const auto vf = distill::validation_files(project, spec.validation_dir);
     const auto& files = vf.files;
+    const auto trained = distill::kd_checkpoint_class_names((dir / "checkpoint.safetensors").string());
+    std::vector<std::string> now;
+    for (const auto& c : project.classes) now.push_back(c.name);
+    if (trained != now) {
+        auto list = [](const std::vector<std::string>& v) {
+            std::string s;
+            for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
+            return s;
+        };
+        throw Error("the run '" + run_id + "' was trained on the classes " + list(trained) + "; the project now has " + list(now) +
+                    ". Start a new run to check a student on the current classes");
+    }
     auto student = distill::load_kd_student((dir / "checkpoint.safetensors").string());
     std::vector<RunPrediction> out;
     const std::size_t batch = 32;
@@ -609,7 +624,7 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
         return std::string(b);
     };
     md << "# " << project.name << " — " << s.student << " student\n\n";
-    md << "Image classifier for " << project.classes.size() << " classes, made with TINT Workbench (run `" << run_id
+    md << "Image classifier for " << (run->class_names.empty() ? project.classes.size() : run->class_names.size()) << " classes, made with TINT Workbench (run `" << run_id
        << "`).\n\n## Classes and data\n\n| class | support images | synthetic accepted | rejected | undecided |\n|---|---|---|---|---|\n";
     for (const auto& c : project.classes) {
         int acc = 0, rej = 0, und = 0;
@@ -644,7 +659,10 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
        << ", scale to [0, 1], subtract mean (" << norm.mean[0] << ", " << norm.mean[1] << ", " << norm.mean[2]
        << ") and divide by std (" << norm.std[0] << ", " << norm.std[1] << ", " << norm.std[2]
        << "), NCHW float32. The ONNX file (opset 13) carries the same values and the class names in its metadata; "
-          "the output is one logit per class in the order of the table above.\n";
+          "the output is one logit per class, in this order: ";
+    const std::vector<std::string> outputs = run->class_names;
+    for (std::size_t i = 0; i < outputs.size(); ++i) md << (i ? ", " : "") << outputs[i];
+    md << ".\n";
     return md.str();
 }
 
