@@ -89,10 +89,7 @@ void Application::wire() {
             [this](int mode) { m_engine->cancelCurrent(static_cast<tint::CancelMode>(mode)); });
     connect(w, &MainWindow::openProjectRequested, this, &Application::openProject);
     connect(w, &MainWindow::openDemoRequested, this, &Application::openDemo);
-    connect(w, &MainWindow::newProjectRequested, this, [this, w](const QString& folder, const QString& name) {
-        QString error;
-        if (!m_project->create(folder, name, &error)) w->showError(tr("Cannot create the project"), error);
-    });
+    connect(w, &MainWindow::newProjectRequested, this, &Application::newProject);
     connect(w, &MainWindow::importFilesRequested, this, &Application::importFiles);
     connect(w, &MainWindow::importClassFoldersRequested, this, &Application::importClassFolders);
     connect(w, &MainWindow::preferencesRequested, this, &Application::showPreferences);
@@ -142,7 +139,22 @@ QString Application::demoProjectDir() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo/Flowers.tintproj");
 }
 
+bool Application::readyForAnotherProject() {
+    if (m_engine->currentJob() == 0 && m_engine->pendingCount() == 0) return true;
+    m_window->showError(tr("Jobs are still running"),
+                        tr("Another project can be opened when the running and waiting jobs have finished or been "
+                           "cancelled (Cancel in the status bar): they write into the project they were started for."));
+    return false;
+}
+
+void Application::newProject(const QString& folder, const QString& name) {
+    if (!readyForAnotherProject()) return;
+    QString error;
+    if (!m_project->create(folder, name, &error)) m_window->showError(tr("Cannot create the project"), error);
+}
+
 void Application::openProject(const QString& path) {
+    if (!readyForAnotherProject()) return;
     QString error;
     if (!m_project->open(path, &error)) {
         m_settings.removeRecentProject(path);
@@ -152,6 +164,7 @@ void Application::openProject(const QString& path) {
 }
 
 void Application::openDemo() {
+    if (!readyForAnotherProject()) return;
     QString target = demoProjectDir();
     if (QFileInfo::exists(target + QStringLiteral("/project.json"))) return openProject(target);
     QString photos = demoPhotosDir();
@@ -166,8 +179,12 @@ void Application::openDemo() {
     std::filesystem::create_directories(std::filesystem::path(target.toStdString()).parent_path(), ec);
     ProjectController* project = m_project;
     m_engine->submit(tr("Creating the demo project"), [target, photos, project](tint::JobContext& ctx) {
-        auto p = std::make_shared<tint::Project>(
-            tint::create_demo_project(target.toStdString(), photos.toStdString(), 5, ctx));
+        // Made beside its place and moved there when complete, so that an interrupted first start
+        // never leaves a half-made demo that a later start would open.
+        const std::string partial = target.toStdString() + ".partial";
+        std::error_code fs_ec;
+        std::filesystem::remove_all(partial, fs_ec);
+        auto p = std::make_shared<tint::Project>(tint::create_demo_project(partial, photos.toStdString(), 5, ctx));
         // The photos that are not supports measure the student (the run leaves the supports out).
         tint::DistillSpec distill;
         distill.validation_dir = photos.toStdString();
@@ -183,6 +200,10 @@ void Application::openDemo() {
         distill.feature_weight     = 2.0;
         distill.epochs             = 20;
         p->set_workflow_settings(std::string(), tint::distill_spec_to_json(distill));
+        std::filesystem::rename(partial, target.toStdString(), fs_ec);
+        if (fs_ec)
+            throw tint::Error("cannot move the demo project from '" + partial + "' to '" + target.toStdString() + "': " + fs_ec.message());
+        p = std::make_shared<tint::Project>(tint::Project::open(target.toStdString()));
         return std::function<void()>([project, p] { project->adopt(std::move(*p)); });
     });
 }
@@ -202,7 +223,7 @@ void Application::projectOpened() {
 
 void Application::requestThumbnails(const QStringList& paths) {
     SupportImageModel* model = m_window->supportPane()->imageModel();
-    m_engine->submit(tr("Making thumbnails"), [paths, model](tint::JobContext& ctx) {
+    const JobId id = m_engine->submit(tr("Making thumbnails"), [paths, model](tint::JobContext& ctx) {
         auto out = std::make_shared<QList<QPair<QString, QImage>>>();
         for (int i = 0; i < paths.size(); ++i) {
             ctx.throw_if_cancelled();
@@ -216,10 +237,21 @@ void Application::requestThumbnails(const QStringList& paths) {
             }
         }
         ctx.report({"thumbnails", paths.size(), paths.size(), std::nan(""), {}});
-        return std::function<void()>([model, out] {
+        return std::function<void()>([model, out, paths] {
             for (const auto& [path, image] : *out) model->setThumbnail(path, image);
+            model->requestsEnded(paths);
         });
     });
+    // Cancelled or failed: no continuation runs, and the paths may be asked for again.
+    auto links = std::make_shared<QList<QMetaObject::Connection>>();
+    auto ended = [this, links, model, paths, id](JobId which, bool hadContinuation) {
+        if (which != id) return;
+        for (const auto& c : *links) disconnect(c);
+        if (!hadContinuation) model->requestsEnded(paths);
+    };
+    *links << connect(m_engine, &EngineClient::jobCancelled, this, [ended](JobId j) { ended(j, false); })
+           << connect(m_engine, &EngineClient::jobFailed, this, [ended](JobId j, const QString&) { ended(j, false); })
+           << connect(m_engine, &EngineClient::jobFinished, this, [ended](JobId j) { ended(j, true); });
 }
 
 void Application::importFiles(int classIndex, const QStringList& files) {

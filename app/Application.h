@@ -38,8 +38,11 @@ public:
     /// Where the demo project is created for this user.
     static QString demoProjectDir();
 
+    /// Opening, creating or switching to another project waits until no job runs or waits: every
+    /// job writes into the project it was started for. Refused with a message while one does.
     void openProject(const QString& path);
     void openDemo();
+    void newProject(const QString& folder, const QString& name);
     void importFiles(int classIndex, const QStringList& files);
     void importClassFolders(const QString& root);
     void requestThumbnails(const QStringList& paths);
@@ -50,6 +53,8 @@ Q_SIGNALS:
 
 private:
     void wire();
+    /// True when no job runs or waits; otherwise says why another project cannot be opened now.
+    bool readyForAnotherProject();
     void projectOpened();
     void showPreferences();
     void renderScreenshots();

@@ -138,6 +138,7 @@ WorkflowController::WorkflowController(EngineClient* engine, ProjectController* 
     connect(dis, &DistillPane::settingsChanged, this, &WorkflowController::saveSettings);
     connect(dis, &DistillPane::confusionCellActivated, this, &WorkflowController::showConfusionCell);
     connect(dis, &DistillPane::exportRequested, this, &WorkflowController::chooseOnnxFor);
+    connect(dis, &DistillPane::runSelectionChanged, this, &WorkflowController::updateExportActions);
     connect(window, &MainWindow::exportOnnxRequested, this, &WorkflowController::chooseOnnx);
     connect(window, &MainWindow::exportTokensRequested, this, &WorkflowController::chooseTokens);
     connect(window, &MainWindow::exportDatasetRequested, this, &WorkflowController::chooseDataset);
@@ -147,6 +148,7 @@ WorkflowController::WorkflowController(EngineClient* engine, ProjectController* 
     connect(project, &ProjectController::modelsChanged, this, &WorkflowController::refreshInversionStatus);
     connect(project, &ProjectController::supportsChanged, this, &WorkflowController::refreshInversionStatus);
     connect(project, &ProjectController::classesChanged, this, &WorkflowController::refreshInversionStatus);
+    connect(project, &ProjectController::classesChanged, this, &WorkflowController::reloadSamplesIfClassesMoved);
     connect(engine, &EngineClient::jobFinished, this, [this](JobId id) { jobEnded(id, true); });
     connect(engine, &EngineClient::jobFailed, this, [this](JobId id, const QString& message) {
         if (m_exportJobs.contains(id)) Q_EMIT exportFinished(m_exportJobs.value(id), false, message);
@@ -196,6 +198,23 @@ void WorkflowController::saveSettings() {
     refreshInversionStatus();
 }
 
+namespace {
+std::vector<std::string> classDirs(const tint::ProjectData& data) {
+    std::vector<std::string> dirs;
+    for (const auto& c : data.classes) dirs.push_back(c.dir);
+    return dirs;
+}
+}  // namespace
+
+void WorkflowController::reloadSamplesIfClassesMoved() {
+    const tint::Project* p = m_project->project();
+    if (!p || classDirs(p->data()) == m_sampleClassDirs) return;
+    // The gallery numbers its samples by class position: after a class was removed (or added),
+    // nothing may be curated under the old numbers until the samples are read again.
+    m_window->syntheticPane()->clearSamples();
+    reload();
+}
+
 void WorkflowController::reload() {
     refreshInversionStatus();
     refreshRuns();
@@ -203,11 +222,16 @@ void WorkflowController::reload() {
     if (!p) return;
     const std::string root = p->root();
     const tint::ProjectData data = p->data();
+    m_sampleClassDirs = classDirs(data);
     SampleModel* model = m_window->syntheticPane()->model();
     QPointer<WorkflowController> self(this);
     m_engine->submit(tr("Reading the synthetic images"), [root, data, model, self](tint::JobContext&) {
         auto samples = std::make_shared<std::vector<tint::ProjectSample>>(tint::list_samples(root, data));
-        return std::function<void()>([samples, model, self] {
+        return std::function<void()>([samples, model, self, root, dirs = classDirs(data)] {
+            // A newer reload is on its way when the classes changed again meanwhile.
+            if (!self || !self->m_project->project() || self->m_project->project()->root() != root ||
+                classDirs(self->m_project->project()->data()) != dirs)
+                return;
             model->reset(std::move(*samples));
             if (self) {
                 self->updateExportActions();
@@ -274,14 +298,14 @@ void WorkflowController::refreshRuns() {
     std::vector<std::string> problems;
     auto runs = p ? tint::list_runs(p->root(), &problems) : std::vector<tint::RunSummary>{};
     for (const auto& pr : problems) tint::log::warn("tint.runs", pr);
-    m_haveStudent = false;
-    for (const auto& r : runs) m_haveStudent = m_haveStudent || r.has_student;
     m_window->distillPane()->setRuns(runs);
     updateExportActions();
 }
 
 void WorkflowController::updateExportActions() {
-    m_window->setExportAvailability(m_project->isOpen() && m_haveStudent, m_project->isOpen() && m_haveTokens,
+    // The student exports act on the run selected in step 4.
+    m_window->setExportAvailability(m_project->isOpen() && m_window->distillPane()->selectedRunHasStudent(),
+                                    m_project->isOpen() && m_haveTokens,
                                     m_project->isOpen());
 }
 
@@ -297,6 +321,8 @@ void WorkflowController::jobEnded(JobId id, bool ok) {
         m_distillJob = 0;
         m_window->distillPane()->setRunning(false);
         refreshRuns();
+        // Finished, stopped or failed: the run just trained stays selected (Resume continues it).
+        m_window->distillPane()->selectRun(m_distillRun);
         Q_EMIT distillationFinished(m_window->distillPane()->selectedRun(), ok);
     } else if (id == m_generateJob) {
         m_generateJob = 0;
@@ -447,6 +473,7 @@ void WorkflowController::startDistillation(const QString& resumeRun) {
     pane->setRunning(true);
     QPointer<WorkflowController> self(this);
     const QString runId = qs(spec.run_id);
+    m_distillRun        = runId;
     m_distillJob = m_engine->submit(tr("Training the student"), [root, data, spec, bridge, self, runId](tint::JobContext& ctx) {
         auto result = tint::run_distillation(root, data, spec, *bridge, ctx);
         return std::function<void()>([self, runId] {

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "JobTypes.h"
@@ -43,6 +44,8 @@ public:
 
     /// Re-reads what the project has on disk: samples, inversion states, runs.
     void reload();
+    /// Reads the samples again when classes were removed or added (their numbering changed).
+    void reloadSamplesIfClassesMoved();
     void refreshInversionStatus();
     void refreshRuns();
 
@@ -75,7 +78,8 @@ private:
     JobId m_generateJob  = 0;
     QHash<JobId, QString> m_exportJobs;  ///< export jobs and their kind
     bool m_haveTokens    = false;
-    bool m_haveStudent   = false;
+    std::vector<std::string> m_sampleClassDirs;  ///< the classes the gallery's samples are numbered by
+    QString m_distillRun;  ///< the run the current (or last) training job trains
     bool m_tintReady     = false;  ///< some class has a finished token and null-text inversion
     std::vector<int> m_tintReadyClasses;  ///< those classes, as of the last refreshInversionStatus()
 };

@@ -19,68 +19,78 @@
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="94"/>
+        <location filename="../app/Application.cpp" line="144"/>
+        <source>Jobs are still running</source>
+        <translation>Jobb pågår fortfarande</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="145"/>
+        <source>Another project can be opened when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they write into the project they were started for.</source>
+        <translation>Ett annat projekt kan öppnas när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de skriver i det projekt de startades för.</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="153"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="150"/>
+        <location filename="../app/Application.cpp" line="162"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="159"/>
+        <location filename="../app/Application.cpp" line="172"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="159"/>
+        <location filename="../app/Application.cpp" line="172"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="168"/>
+        <location filename="../app/Application.cpp" line="181"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="205"/>
+        <location filename="../app/Application.cpp" line="218"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="236"/>
+        <location filename="../app/Application.cpp" line="249"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="244"/>
-        <location filename="../app/Application.cpp" line="317"/>
+        <location filename="../app/Application.cpp" line="257"/>
+        <location filename="../app/Application.cpp" line="330"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="252"/>
+        <location filename="../app/Application.cpp" line="265"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="256"/>
+        <location filename="../app/Application.cpp" line="269"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="257"/>
+        <location filename="../app/Application.cpp" line="270"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="266"/>
+        <location filename="../app/Application.cpp" line="279"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="280"/>
+        <location filename="../app/Application.cpp" line="293"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -88,7 +98,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="285"/>
+        <location filename="../app/Application.cpp" line="298"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -96,12 +106,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="288"/>
+        <location filename="../app/Application.cpp" line="301"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="289"/>
+        <location filename="../app/Application.cpp" line="302"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -451,7 +461,7 @@
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="420"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="429"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -459,12 +469,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="443"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="447"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="456"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
@@ -948,8 +958,8 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="136"/>
-        <source>Available once a student has been trained (step 4).</source>
-        <translation>Tillgängligt när en elevmodell har tränats (steg 4).</translation>
+        <source>Available when the run selected in step 4 has a trained student.</source>
+        <translation>Tillgängligt när körningen som är vald i steg 4 har en tränad elevmodell.</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="137"/>
@@ -1512,17 +1522,17 @@ importerad från %4</translation>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="252"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="260"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="256"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="264"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="260"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="268"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1530,17 +1540,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="261"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="269"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="275"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="302"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="310"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1548,7 +1558,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="303"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="311"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1556,7 +1566,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="324"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="332"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1564,7 +1574,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="337"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="345"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1585,84 +1595,84 @@ importerad från %4</translation>
 <context>
     <name>WorkflowController</name>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="158"/>
+        <location filename="../app/WorkflowController.cpp" line="160"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 av %3</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="159"/>
+        <location filename="../app/WorkflowController.cpp" line="161"/>
         <source>about %1 min left</source>
         <translation>ungefär %1 min kvar</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="184"/>
+        <location filename="../app/WorkflowController.cpp" line="186"/>
         <source>Settings in the project file</source>
         <translation>Inställningar i projektfilen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="184"/>
+        <location filename="../app/WorkflowController.cpp" line="186"/>
         <source>%1
 The defaults are used instead.</source>
         <translation>%1
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="195"/>
+        <location filename="../app/WorkflowController.cpp" line="197"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="208"/>
+        <location filename="../app/WorkflowController.cpp" line="228"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="247"/>
+        <location filename="../app/WorkflowController.cpp" line="271"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="262"/>
+        <location filename="../app/WorkflowController.cpp" line="286"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="266"/>
+        <location filename="../app/WorkflowController.cpp" line="290"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="317"/>
+        <location filename="../app/WorkflowController.cpp" line="343"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="317"/>
+        <location filename="../app/WorkflowController.cpp" line="343"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="328"/>
+        <location filename="../app/WorkflowController.cpp" line="354"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="329"/>
+        <location filename="../app/WorkflowController.cpp" line="355"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="333"/>
+        <location filename="../app/WorkflowController.cpp" line="359"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="334"/>
+        <location filename="../app/WorkflowController.cpp" line="360"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="358"/>
+        <location filename="../app/WorkflowController.cpp" line="384"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1670,74 +1680,74 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="375"/>
+        <location filename="../app/WorkflowController.cpp" line="401"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="384"/>
+        <location filename="../app/WorkflowController.cpp" line="410"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="398"/>
-        <location filename="../app/WorkflowController.cpp" line="437"/>
+        <location filename="../app/WorkflowController.cpp" line="424"/>
+        <location filename="../app/WorkflowController.cpp" line="463"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="398"/>
-        <location filename="../app/WorkflowController.cpp" line="437"/>
+        <location filename="../app/WorkflowController.cpp" line="424"/>
+        <location filename="../app/WorkflowController.cpp" line="463"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="403"/>
+        <location filename="../app/WorkflowController.cpp" line="429"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="433"/>
+        <location filename="../app/WorkflowController.cpp" line="459"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="434"/>
+        <location filename="../app/WorkflowController.cpp" line="460"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="450"/>
+        <location filename="../app/WorkflowController.cpp" line="477"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="467"/>
+        <location filename="../app/WorkflowController.cpp" line="494"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="470"/>
+        <location filename="../app/WorkflowController.cpp" line="497"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="501"/>
+        <location filename="../app/WorkflowController.cpp" line="528"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="502"/>
+        <location filename="../app/WorkflowController.cpp" line="529"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="514"/>
+        <location filename="../app/WorkflowController.cpp" line="541"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="518"/>
+        <location filename="../app/WorkflowController.cpp" line="545"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1745,27 +1755,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="525"/>
+        <location filename="../app/WorkflowController.cpp" line="552"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="559"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="536"/>
+        <location filename="../app/WorkflowController.cpp" line="563"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="536"/>
+        <location filename="../app/WorkflowController.cpp" line="563"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="589"/>
+        <location filename="../app/WorkflowController.cpp" line="616"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1773,27 +1783,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="590"/>
+        <location filename="../app/WorkflowController.cpp" line="617"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="535"/>
+        <location filename="../app/WorkflowController.cpp" line="562"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="535"/>
+        <location filename="../app/WorkflowController.cpp" line="562"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="547"/>
+        <location filename="../app/WorkflowController.cpp" line="574"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="561"/>
+        <location filename="../app/WorkflowController.cpp" line="588"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1801,57 +1811,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="562"/>
+        <location filename="../app/WorkflowController.cpp" line="589"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="564"/>
+        <location filename="../app/WorkflowController.cpp" line="591"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="571"/>
+        <location filename="../app/WorkflowController.cpp" line="598"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <location filename="../app/WorkflowController.cpp" line="601"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <location filename="../app/WorkflowController.cpp" line="601"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="585"/>
+        <location filename="../app/WorkflowController.cpp" line="612"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="593"/>
+        <location filename="../app/WorkflowController.cpp" line="620"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="602"/>
+        <location filename="../app/WorkflowController.cpp" line="629"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="604"/>
+        <location filename="../app/WorkflowController.cpp" line="631"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="615"/>
+        <location filename="../app/WorkflowController.cpp" line="642"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="617"/>
+        <location filename="../app/WorkflowController.cpp" line="644"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

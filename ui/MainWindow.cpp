@@ -133,7 +133,7 @@ void MainWindow::buildStatusBar() {
 }
 
 void MainWindow::setExportAvailability(bool student, bool tokens, bool dataset) {
-    const QString needStudent = tr("Available once a student has been trained (step 4).");
+    const QString needStudent = tr("Available when the run selected in step 4 has a trained student.");
     const QString needTokens  = tr("Available once a class has a finished textual inversion (step 2).");
     const QString needProject = tr("Available once a project is open.");
     const bool on[4]          = {student, tokens, dataset, student};

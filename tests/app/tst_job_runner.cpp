@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
+#include <vector>
 #include <thread>
 
 #include "EngineClient.h"
@@ -93,6 +95,32 @@ private Q_SLOTS:
         QCOMPARE(steps.front(), qint64(0));
         QCOMPARE(steps.back(), qint64(total));
         QCOMPARE(ctx.reportsSent(), sent);
+    }
+
+    // The ETA follows the rate of the current stage, measured from its first reported step.
+    void etaPerStage() {
+        qint64 clock = 0;
+        std::vector<JobProgress> got;
+        QtJobContext ctx(1, QStringLiteral("t"), {}, [&](const JobProgress& p) { got.push_back(p); }, 0, [&] { return clock; });
+        // Stage "teacher": 10 steps in 10 s.
+        for (int i = 0; i <= 10; ++i, clock += 1000) ctx.report({"teacher", i, 10, std::nan(""), {}});
+        QCOMPARE(got.back().etaSeconds, 0.0);
+        // Stage "train" starts after 11 s: one step of 100 in 0.1 s leaves 99 steps, 9.9 s (the
+        // whole job's rate would say 1 000 s).
+        clock = 11000;
+        ctx.report({"train", 0, 100, std::nan(""), {}});
+        QVERIFY(got.back().etaSeconds < 0);  // no step of this stage done yet: unknown
+        clock = 11100;
+        ctx.report({"train", 1, 100, std::nan(""), {}});
+        QVERIFY2(std::abs(got.back().etaSeconds - 9.9) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
+        // A resumed stage starts past step 0: from step 50, one step per second leaves 49 s.
+        QtJobContext resumed(2, QStringLiteral("r"), {}, [&](const JobProgress& p) { got.push_back(p); }, 0, [&] { return clock; });
+        clock = 0;
+        resumed.report({"train", 50, 100, std::nan(""), {}});
+        clock = 1000;
+        resumed.report({"train", 51, 100, std::nan(""), {}});
+        QVERIFY2(std::abs(got.back().etaSeconds - 49.0) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
+        QCOMPARE(got.back().elapsedSeconds, 1.0);
     }
 
     void cancelNowLandsWithinOneStep() {

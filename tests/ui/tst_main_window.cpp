@@ -18,7 +18,9 @@
 #include <QTabWidget>
 #include <QtTest>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "Application.h"
 #include "EngineClient.h"
@@ -99,6 +101,44 @@ private Q_SLOTS:
         // A second start opens the same project instead of creating it again.
         QString root = app.project()->rootPath();
         QVERIFY(root.endsWith(QStringLiteral("Flowers.tintproj")));
+    }
+
+    // A thumbnail job cancelled before it ran: its images are asked for again when their class is
+    // shown the next time, instead of staying grey for the rest of the session.
+    void cancelledThumbnailsAreAskedForAgain() {
+        Application app;
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{QString(), true, QString()});
+        if (opened.count() == 0) QVERIFY(opened.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        SupportPane* support     = app.window()->supportPane();
+        SupportImageModel* model = support->imageModel();
+        // A job that holds the queue, so that the thumbnail job waits behind it.
+        std::atomic<bool> release{false};
+        app.engine()->submit(QStringLiteral("holding the queue"), [&release](tint::JobContext& ctx) {
+            while (!release) {
+                ctx.throw_if_cancelled();
+                std::this_thread::yield();
+            }
+            return std::function<void()>();
+        });
+        QSignalSpy wanted(model, &SupportImageModel::thumbnailsWanted);
+        support->selectClass(4);  // tulips: not shown yet, so its thumbnails are asked for
+        QCOMPARE(wanted.count(), 1);
+        const QStringList paths = wanted.first().at(0).toStringList();
+        QCOMPARE(paths.size(), 5);
+        QSignalSpy cancelled(app.engine(), &EngineClient::jobCancelled);
+        app.engine()->cancelAll();
+        release = true;
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        QVERIFY(cancelled.count() >= 1);
+        const QIcon first = model->data(model->index(0), Qt::DecorationRole).value<QIcon>();
+        QCOMPARE(first.pixmap(16, 16).toImage().pixelColor(8, 8), QColor(0xe4, 0xe4, 0xe4));  // still the placeholder
+        wanted.clear();
+        support->selectClass(0);
+        support->selectClass(4);
+        QVERIFY(wanted.count() >= 1);
+        QCOMPARE(wanted.last().at(0).toStringList(), paths);
     }
 
     // Dropping files on the window imports them into the selected class on the engine thread; a bad

@@ -28,8 +28,10 @@
 
 #include <opencv2/dnn.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "Application.h"
 #include "EngineClient.h"
@@ -126,6 +128,14 @@ private Q_SLOTS:
         QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("done"));
         QCOMPARE(inv->classTable()->item(1, 2)->text(), QStringLiteral("done"));
         QVERIFY(w->exportAction(1)->isEnabled());  // tokens can be exported now
+        // TINT is preselected once it is available; a user's choice of the augmentation generator
+        // then stays when anything refreshes the pane.
+        QComboBox* generator = w->syntheticPane()->generatorBox();
+        QCOMPARE(generator->currentIndex(), 0);
+        generator->setCurrentIndex(1);
+        Q_EMIT w->distillPane()->settingsChanged();  // what every settings change in a pane sends
+        QCOMPARE(generator->currentIndex(), 1);
+        generator->setCurrentIndex(0);
 
         // Synthesise two images per class with TINT; they appear in the gallery, then get scored.
         SyntheticPane* syn  = w->syntheticPane();
@@ -323,6 +333,37 @@ private Q_SLOTS:
         QVERIFY(exported.wait(kLong));
         QCOMPARE(exported.first().at(1).toBool(), false);
         QVERIFY(exported.first().at(2).toString().contains(QStringLiteral("not empty")));
+
+        // A second run, stopped: it stays selected (Resume continues it), and the student exports
+        // follow the selected run.
+        spec.epochs = 500;
+        dis->setSpec(spec);
+        trained.clear();
+        dis->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dis->lossPlot()->pointCount(0) >= 1, kLong);
+        dis->stopButton()->click();
+        QVERIFY(trained.wait(kLong));
+        QCOMPARE(trained.first().at(1).toBool(), false);
+        const QString stopped = trained.first().at(0).toString();
+        QVERIFY(stopped.startsWith(QStringLiteral("run-")) && stopped != runId);
+        QCOMPARE(dis->selectedRun(), stopped);
+        QCOMPARE(dis->runsModel()->rowCount(), 2);
+        QVERIFY(dis->resumeButton()->isEnabled());
+        QCOMPARE(w->exportAction(0)->isEnabled(), dis->exportButton()->isEnabled());
+        // A run without a student (stopped before its first epoch ended: its settings only).
+        const QString runs = project->rootPath() + QStringLiteral("/runs/");
+        QVERIFY(QDir().mkpath(runs + QStringLiteral("run-20000101-000000")));
+        QVERIFY(QFile::copy(runs + runId + QStringLiteral("/config.json"), runs + QStringLiteral("run-20000101-000000/config.json")));
+        flow->refreshRuns();
+        dis->selectRun(QStringLiteral("run-20000101-000000"));
+        QCOMPARE(dis->selectedRun(), QStringLiteral("run-20000101-000000"));
+        QVERIFY(!dis->exportButton()->isEnabled());
+        QVERIFY(!w->exportAction(0)->isEnabled());
+        QVERIFY(!w->exportAction(3)->isEnabled());
+        dis->selectRun(runId);
+        QVERIFY(dis->exportButton()->isEnabled());
+        QVERIFY(w->exportAction(0)->isEnabled());
+        QVERIFY(w->exportAction(3)->isEnabled());
     }
 
     // The bundled demo without any diffusion model: the app says so, offers the augmentation
@@ -420,6 +461,90 @@ private Q_SLOTS:
         QVERIFY(exported.wait(kLong));
         QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
         QVERIFY(!cv::dnn::readNetFromONNX(onnx.toStdString()).empty());
+    }
+
+    // Removing a class renumbers the rest: the gallery is read again, and a decision made after
+    // it lands in the class it was made for.
+    void curationFollowsClassRemoval() {
+        const QString source = m_dir.filePath(QStringLiteral("three"));
+        for (const char* cls : {"daisy", "roses", "tulips"}) {
+            QDir().mkpath(source + QLatin1Char('/') + QLatin1String(cls));
+            auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + QLatin1String(cls)).toStdString());
+            for (int i = 0; i < 2; ++i)
+                QVERIFY(QFile::copy(QString::fromStdString(files[std::size_t(i)]),
+                                    source + QLatin1Char('/') + QLatin1String(cls) + QLatin1Char('/') +
+                                        QFileInfo(QString::fromStdString(files[std::size_t(i)])).fileName()));
+        }
+        Application app;
+        ProjectController* project = app.project();
+        WorkflowController* flow   = app.workflow();
+        SampleModel* model         = app.window()->syntheticPane()->model();
+        QString error;
+        QVERIFY2(project->create(m_dir.filePath(QStringLiteral("Three.tintproj")), QStringLiteral("Three"), &error), qPrintable(error));
+        app.importClassFolders(source);
+        QTRY_COMPARE_WITH_TIMEOUT(project->classCount(), 3, 60000);
+        QSignalSpy made(flow, &WorkflowController::generationFinished);
+        flow->generate(-1, 2, false);  // augmentations, two per class
+        QVERIFY(made.wait(kLong));
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, kLong);
+        QCOMPARE(model->rowCount(), 6);
+
+        QSignalSpy loaded(flow, &WorkflowController::samplesLoaded);
+        QVERIFY2(project->removeClass(0, &error), qPrintable(error));  // daisy
+        QCOMPARE(model->rowCount(), 0);  // nothing to curate under the old numbers meanwhile
+        QVERIFY(loaded.wait(60000));
+        QCOMPARE(model->rowCount(), 4);
+        int rosesRow = -1;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const int ci = model->data(model->index(r), SampleModel::ClassRole).toInt();
+            QCOMPARE(model->data(model->index(r), SampleModel::ClassNameRole).toString(),
+                     QString::fromStdString(project->classAt(ci)->name));
+            if (rosesRow < 0 && project->classAt(ci)->name == "roses") rosesRow = r;
+        }
+        QVERIFY(rosesRow >= 0);
+        const std::string id = model->data(model->index(rosesRow), SampleModel::IdRole).toString().toStdString();
+        QVERIFY2(model->setStatuses({{rosesRow, QStringLiteral("accepted")}}, &error), qPrintable(error));
+        const std::string root = project->rootPath().toStdString();
+        int acceptedRoses = 0, acceptedTulips = 0;
+        for (const auto& r : tint::read_samples(root, *project->classAt(0)))
+            acceptedRoses += r.status == "accepted" && r.id == id;
+        for (const auto& r : tint::read_samples(root, *project->classAt(1))) acceptedTulips += r.status == "accepted";
+        QCOMPARE(project->classAt(0)->name, std::string("roses"));
+        QCOMPARE(acceptedRoses, 1);
+        QCOMPARE(acceptedTulips, 0);
+    }
+
+    // Another project opens only when no job of the open one runs or waits.
+    void anotherProjectWaitsForJobs() {
+        Application app;
+        ProjectController* project = app.project();
+        QString error;
+        const QString a = m_dir.filePath(QStringLiteral("A.tintproj"));
+        const QString b = m_dir.filePath(QStringLiteral("B.tintproj"));
+        QVERIFY2(project->create(b, QStringLiteral("B"), &error), qPrintable(error));
+        QVERIFY2(project->create(a, QStringLiteral("A"), &error), qPrintable(error));
+        const QString rootA = project->rootPath();
+        std::atomic<bool> release{false};
+        QSignalSpy finished(app.engine(), &EngineClient::jobFinished);
+        app.engine()->submit(QStringLiteral("a job of A"), [&release](tint::JobContext& ctx) {
+            while (!release) {
+                ctx.throw_if_cancelled();
+                std::this_thread::yield();
+            }
+            return std::function<void()>();
+        });
+        app.openProject(b);
+        QCOMPARE(project->rootPath(), rootA);
+        QVERIFY2(app.window()->statusBar()->currentMessage().contains(QStringLiteral("Jobs are still running")),
+                 qPrintable(app.window()->statusBar()->currentMessage()));
+        Q_EMIT app.window()->newProjectRequested(m_dir.filePath(QStringLiteral("C.tintproj")), QStringLiteral("C"));
+        QCOMPARE(project->rootPath(), rootA);
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("C.tintproj"))));
+        release = true;
+        QVERIFY(finished.count() > 0 || finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        app.openProject(b);
+        QCOMPARE(QFileInfo(project->rootPath()).canonicalFilePath(), QFileInfo(b).canonicalFilePath());
     }
 
     // Settings › Preferences says at once what a chosen folder is, or why it cannot be used.

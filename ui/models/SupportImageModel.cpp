@@ -60,6 +60,11 @@ void SupportImageModel::setThumbnail(const QString& absolutePath, const QImage& 
     if (row >= 0) Q_EMIT dataChanged(index(row), index(row), {Qt::DecorationRole});
 }
 
+void SupportImageModel::requestsEnded(const QStringList& absolutePaths) {
+    for (const QString& p : absolutePaths)
+        if (!m_thumbs.contains(p)) m_requested.remove(p);
+}
+
 int SupportImageModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_paths.size()); }
 
 QVariant SupportImageModel::data(const QModelIndex& index, int role) const {

@@ -22,6 +22,9 @@ public:
 
 public Q_SLOTS:
     void setThumbnail(const QString& absolutePath, const QImage& image);
+    /// The request for these paths ended (done, stopped, cancelled or failed): the ones that got no
+    /// thumbnail are asked for again the next time their class is shown.
+    void requestsEnded(const QStringList& absolutePaths);
 
 Q_SIGNALS:
     void thumbnailsWanted(const QStringList& absolutePaths);

@@ -350,6 +350,12 @@ void DistillPane::updateRunButtons() {
     const bool hasStudent = selected && m_runData[std::size_t(i.row())].has_student;
     m_resume->setEnabled(canTrain() && !m_running && selected);
     m_export->setEnabled(!m_running && hasStudent);
+    Q_EMIT runSelectionChanged();
+}
+
+bool DistillPane::selectedRunHasStudent() const {
+    const QModelIndex i = m_runsView->selectionModel()->currentIndex();
+    return i.isValid() && i.row() < int(m_runData.size()) && m_runData[std::size_t(i.row())].has_student;
 }
 
 void DistillPane::setProgressText(const QString& text) { m_progress->setText(text); }

@@ -46,6 +46,8 @@ public:
     void setSpec(const tint::DistillSpec& spec);
     void setRuns(const std::vector<tint::RunSummary>& runs);
     QString selectedRun() const;
+    /// The selected run has a trained student (what the exports need).
+    bool selectedRunHasStudent() const;
     void selectRun(const QString& id);
     void setRunning(bool running);
     /// Progress line with the ETA from the job's progress.
@@ -67,6 +69,8 @@ Q_SIGNALS:
     void exportRequested(const QString& runId);
     void confusionCellActivated(const QString& runId, int trueClass, int predictedClass);
     void settingsChanged();
+    /// The selected run, or whether it has a student, or whether training runs, may have changed.
+    void runSelectionChanged();
 
 private:
     void refresh();

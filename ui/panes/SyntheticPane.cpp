@@ -238,9 +238,17 @@ void SyntheticPane::refreshClasses() {
     updateSummary();
 }
 
+void SyntheticPane::clearSamples() {
+    m_undo->clear();
+    m_model->reset({});
+}
+
 void SyntheticPane::setGeneratorInfo(bool tintAvailable, const QString& text) {
+    // The user's choice stays: TINT is preselected when it becomes available, the augmentation
+    // generator when TINT stops being available; otherwise the selection is left alone.
+    if (!tintAvailable) m_generator->setCurrentIndex(1);
+    else if (!m_tintAvailable) m_generator->setCurrentIndex(0);
     m_tintAvailable = tintAvailable;
-    m_generator->setCurrentIndex(tintAvailable ? 0 : 1);
     if (auto* items = qobject_cast<QStandardItemModel*>(m_generator->model()))
         if (QStandardItem* tint = items->item(0)) tint->setEnabled(tintAvailable);
     m_generatorInfo->setText(text);
