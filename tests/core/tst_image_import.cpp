@@ -111,6 +111,32 @@ private Q_SLOTS:
         }
     }
 
+    // A JPEG whose frame header cannot be found before decoding (junk before it), and bytes of a
+    // format the probe does not know, are refused instead of decoded without the pixel limit.
+    void imagesWithoutAReadableSizeAreRefused() {
+        const std::vector<std::uint8_t> jpeg = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+                                                0x42,  // junk where the next marker should be
+                                                0xFF, 0xC0, 0x00, 0x11, 0x08, 0x80, 0x00, 0x80, 0x00, 0x03, 1, 0x22, 0, 2, 0x11, 1,
+                                                3, 0x11, 1, 0xFF, 0xD9};
+        testimg::write_bytes(path("lying.jpg"), jpeg);
+        try {
+            tint::load_image_rgb(path("lying.jpg"));
+            QFAIL("a JPEG without a readable size was decoded");
+        } catch (const tint::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("gives no size")) &&
+                         QString::fromUtf8(e.what()).contains(QStringLiteral("lying.jpg")),
+                     e.what());
+        }
+        const std::string pfm = "PF\n4 4\n-1.0\n";
+        testimg::write_bytes(path("float.pfm"), {pfm.begin(), pfm.end()});
+        try {
+            tint::load_image_rgb(path("float.pfm"));
+            QFAIL("an image format the probe does not read was decoded");
+        } catch (const tint::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("not an image in a format")), e.what());
+        }
+    }
+
     void thumbnailKeepsAspect() {
         testimg::write_png(path("wide.png"), 400, 100);
         auto t = tint::make_thumbnail(tint::load_image_rgb(path("wide.png")), 160);

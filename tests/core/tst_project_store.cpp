@@ -187,6 +187,39 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(p.absolute(late.imported[0].image.file)));
     }
 
+    // Names that once made a saved project unreadable: dots inside a name ("photo..png", a class
+    // "Other..."), and file names in another encoding or cut in the middle of a character.
+    void oddNamesKeepTheProjectReadable() {
+        std::string root = fresh();
+        tint::Project p  = tint::Project::create(root, "odd");
+        p.add_class("Other...");
+        fs::path src = fs::path(root).parent_path() / ("odd" + std::to_string(m_n));
+        fs::create_directories(src);
+        const std::string kana = "\xe3\x81\x82";  // one 3-byte character
+        std::string longUtf8;
+        for (int i = 0; i < 34; ++i) longUtf8 += kana;  // 102 bytes: a cut at 100 would split one
+        const std::vector<std::string> names = {"photo..png", "caf\xe9.png", longUtf8 + ".png"};
+        testimg::write_png((src / names[0]).string(), 8, 8, 2);
+        testimg::write_png((src / names[1]).string(), 8, 8, 3);
+        testimg::write_png((src / names[2]).string(), 8, 8, 4);
+        tint::SilentJobContext ctx;
+        std::vector<std::string> files;
+        for (const auto& n : names) files.push_back((src / n).string());
+        auto r = tint::stage_support_images(p.root(), {{p.data().classes[0].dir, files}}, {}, 32, ctx);
+        QCOMPARE(int(r.failed.size()), 0);
+        QCOMPARE(p.add_staged(r.imported), 3);
+        tint::Project q = tint::Project::open(root);  // threw "invalid file path" / invalid UTF-8 before
+        QCOMPARE(int(q.data().classes[0].supports.size()), 3);
+        for (const auto& s : q.data().classes[0].supports) QVERIFY2(fs::exists(q.absolute(s.file)), s.file.c_str());
+        // A class name in another encoding is refused with a reason, not saved.
+        try {
+            p.add_class("caf\xe9");
+            QFAIL("a class name that is not UTF-8 was accepted");
+        } catch (const tint::Error& e) {
+            QVERIFY2(std::string(e.what()).find("not UTF-8") != std::string::npos, e.what());
+        }
+    }
+
     void reimportIsADuplicate() {
         tint::Project p = tint::Project::create(fresh(), "d");
         p.add_class("c");
@@ -226,6 +259,16 @@ private Q_SLOTS:
         std::string escape = R"({"schema": 1, "classes": [{"name": "a", "dir": "a", "supports": [{"file": "../../etc/passwd"}]}]})";
         testimg::write_bytes(root + "/project.json", {escape.begin(), escape.end()});
         expectOpenFails(root, QStringLiteral("invalid file path"));
+        // Paths that a removal would turn into deleting a folder, or that leave the class's folder.
+        for (const char* file : {".", "support", "support/a", "support/a/..", "support/b/x.png", "/etc/passwd"}) {
+            const std::string j = "{\"schema\": 1, \"classes\": [{\"name\": \"a\", \"dir\": \"a\", \"supports\": [{\"file\": \"" +
+                                  std::string(file) + "\"}]}]}";
+            testimg::write_bytes(root + "/project.json", {j.begin(), j.end()});
+            expectOpenFails(root, QStringLiteral("invalid file path"));
+        }
+        std::string twice = R"({"schema": 1, "classes": [{"name": "a", "dir": "x"}, {"name": "b", "dir": "X"}]})";
+        testimg::write_bytes(root + "/project.json", {twice.begin(), twice.end()});
+        expectOpenFails(root, QStringLiteral("is used by the class 'a' too"));
         testimg::write_bytes(root + "/project.json", {});
         expectOpenFails(root, QStringLiteral("truncated or corrupt"));
     }

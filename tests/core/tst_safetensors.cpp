@@ -263,6 +263,17 @@ private Q_SLOTS:
         });
         auto te = tint::diffusion::load_text_encoder(d + "/text_encoder");
         QCOMPARE(te->config.layer_norm_eps, 1e-5);
+        // Sizes out of range are named before any model is built (0 heads was a division by zero).
+        editJson(d + "/text_encoder/config.json", [](nlohmann::json& j) { j["num_attention_heads"] = 0; });
+        msg = errorOf([&] { tint::diffusion::load_text_encoder(d + "/text_encoder"); });
+        QVERIFY2(msg.contains(QStringLiteral("'num_attention_heads' = 0 is out of range")) && msg.contains(QStringLiteral("config.json")),
+                 qPrintable(msg));
+        editJson(d + "/vae/config.json", [](nlohmann::json& j) { j["norm_num_groups"] = 0; });
+        msg = errorOf([&] { tint::diffusion::load_vae(d + "/vae"); });
+        QVERIFY2(msg.contains(QStringLiteral("'norm_num_groups' = 0 is out of range")), qPrintable(msg));
+        editJson(d + "/unet/config.json", [](nlohmann::json& j) { j["cross_attention_dim"] = 1 << 30; });
+        msg = errorOf([&] { tint::diffusion::load_unet(d + "/unet"); });
+        QVERIFY2(msg.contains(QStringLiteral("'cross_attention_dim' = 1073741824 is out of range")), qPrintable(msg));
         // Only .bin weights.
         d = fresh("bin-only");
         fs::rename(d + "/vae/diffusion_pytorch_model.safetensors", d + "/vae/diffusion_pytorch_model.bin");

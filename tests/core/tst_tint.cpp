@@ -339,6 +339,18 @@ private Q_SLOTS:
             f << "{\"id\": \"tint-0000";
         }
         QCOMPARE(static_cast<int>(read_samples(a.root(), a.data().classes[0]).size()), 4);
+        // The next sample after it is readable on its own line, with an id not used before.
+        engine.synthesize(a.root(), a.data(), spec, s, ev_a, ctx_a);
+        auto after = read_samples(a.root(), a.data().classes[0]);
+        QCOMPARE(static_cast<int>(after.size()), 5);
+        for (std::size_t i = 0; i < 4; ++i) QVERIFY(after[i].id != after[4].id);
+        // A record whose file lies outside the class's synthetic folder is not followed.
+        {
+            std::ofstream f(fs::path(a.root()) / "synthetic" / "daisy" / "samples.jsonl", std::ios::app);
+            f << "{\"id\": \"elsewhere\", \"file\": \"/etc/passwd\", \"status\": \"accepted\"}\n"
+              << "{\"id\": \"up\", \"file\": \"synthetic/daisy/../../project.json\", \"status\": \"accepted\"}\n";
+        }
+        QCOMPARE(static_cast<int>(read_samples(a.root(), a.data().classes[0]).size()), 5);
 
         // Embedding export in both formats.
         auto out1 = (fs::path(tmp.path().toStdString()) / "learned_embeds.safetensors").string();

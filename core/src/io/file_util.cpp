@@ -82,12 +82,24 @@ void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>&
 }
 
 void append_line_durable(const std::string& path, const std::string& text) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) throw Error("cannot write '" + path + "': " + system_error_text(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        throw Error("cannot write '" + path + "': " + system_error_text(err));
+    }
+    // A torn last line (a crash or a full disk during an earlier append) is closed first, so that
+    // this line stays readable on its own.
     std::string line = text + "\n";
+    char last        = '\n';
+    if (st.st_size > 0 && ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') line.insert(line.begin(), '\n');
     try {
         write_all(fd, line.data(), line.size(), path);
     } catch (...) {
+        // Nothing of this line stays behind (a full disk can take part of it).
+        if (::ftruncate(fd, st.st_size) != 0) {}
         ::close(fd);
         throw;
     }

@@ -78,7 +78,10 @@ ImageU8 decode_image_rgb(const std::vector<std::uint8_t>& bytes, const std::stri
     int w = 0, h = 0;
     std::string format;
     bool known = probe_image_size(bytes, w, h, format);
-    if (known && (w < 0 || h < 0)) fail(name, "corrupt image header");
+    // The pixel limit is checked before decoding, so the size must be read from the header: a file
+    // whose header gives none (or a format not read here) is refused rather than decoded blind.
+    if (!known) fail(name, "not an image in a format the workbench reads (JPEG, PNG, BMP, GIF, WebP, TIFF, PNM)");
+    if (w <= 0 || h <= 0) fail(name, "the image header gives no size; the file is corrupt or truncated");
     if (known && static_cast<long long>(w) * h > limits.max_pixels)
         fail(name, "the image is " + std::to_string(w) + "x" + std::to_string(h) + " pixels, more than the limit of " +
                        std::to_string(limits.max_pixels / 1000000) + " megapixels");

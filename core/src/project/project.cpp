@@ -39,12 +39,56 @@ std::string trimmed(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
+// Length of the valid UTF-8 sequence starting at s[i] (1-4), or 0 when the bytes there are not one.
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(i + 1) > 0x9F) return 0;   // surrogates
+    if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && b(i + 1) > 0x8F) return 0;   // above U+10FFFF
+    return n;
+}
+
+// The text with each byte that is not part of valid UTF-8 replaced by U+FFFD (for names that are
+// only shown or recorded, such as where an imported file came from).
+std::string utf8_display(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s, i, n);
+            i += n;
+        }
+    }
+    return out;
+}
+
+bool valid_utf8(const std::string& s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
 std::string checked_class_name(const std::string& raw) {
     std::string name = trimmed(raw);
     if (name.empty()) throw Error("a class name cannot be empty");
     if (name.size() > 200) throw Error("the class name is too long (at most 200 bytes)");
     for (unsigned char c : name)
         if (c < 0x20 || c == 0x7f) throw Error("the class name contains a control character");
+    if (!valid_utf8(name))
+        throw Error("the class name is not UTF-8 text (a folder named in another encoding?); rename it and try again");
     return name;
 }
 
@@ -59,10 +103,19 @@ bool is_image_extension(const fs::path& p) {
 std::string unique_file_name(const fs::path& dir, const fs::path& source) {
     std::string stem = source.stem().string();
     std::string ext  = lower_ascii(source.extension().string());
+    // Whole UTF-8 characters only (a name in another encoding gets '_' for its odd bytes), at most
+    // 100 bytes: the name goes into project.json, which is UTF-8.
     std::string safe;
-    for (unsigned char c : stem) safe += (c < 0x20 || c == '/' || c == '\\' || c == 0x7f) ? '_' : char(c);
+    for (std::size_t i = 0; i < stem.size();) {
+        const std::size_t n = utf8_sequence(stem, i);
+        const unsigned char c = static_cast<unsigned char>(stem[i]);
+        const std::size_t take = n == 0 ? 1 : n;
+        if (safe.size() + (n == 0 ? 1 : n) > 100) break;
+        if (n == 0 || c < 0x20 || c == '/' || c == '\\' || c == 0x7f) safe += '_';
+        else safe.append(stem, i, n);
+        i += take;
+    }
     if (safe.empty() || safe[0] == '.') safe = "image" + safe;
-    if (safe.size() > 100) safe.resize(100);
     std::string name = safe + ext;
     for (int n = 2; fs::exists(dir / name); ++n) name = safe + "-" + std::to_string(n) + ext;
     return name;
@@ -222,7 +275,9 @@ void Project::remove_support(int ci, int ii) {
         sup.insert(sup.begin() + ii, removed);
         throw;
     }
-    remove_quietly(absolute(removed.file));
+    std::error_code ec;  // one file: never a folder
+    fs::remove(absolute(removed.file), ec);
+    if (ec) log::warn("tint.project", "could not delete '" + absolute(removed.file) + "': " + ec.message());
 }
 
 int Project::add_staged(const std::vector<StagedImage>& staged) {
@@ -340,7 +395,7 @@ ImportReport stage_support_images(const std::string& root, const std::vector<Imp
                 StagedImage s;
                 s.class_dir    = g.class_dir;
                 s.image.file   = rel;
-                s.image.source = fs::absolute(file).string();
+                s.image.source = utf8_display(fs::absolute(file).string());  // project.json is UTF-8
                 s.image.hash   = hash;
                 s.image.width  = image.width;
                 s.image.height = image.height;

@@ -50,6 +50,23 @@ std::string project_to_json(const ProjectData& d) {
     return j.dump(2) + "\n";
 }
 
+namespace {
+// One path component that names an entry of its folder: no separators, no control characters,
+// not "." or ".." (dots inside a name, as in "photo..jpg", are fine).
+std::string lower_dir(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+}
+
+bool plain_name(const std::string& s) {
+    if (s.empty() || s == "." || s == "..") return false;
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return false;
+    return true;
+}
+}  // namespace
+
 ProjectData project_from_json(const std::string& text, const std::string& where) {
     json j;
     try {
@@ -82,8 +99,11 @@ ProjectData project_from_json(const std::string& text, const std::string& where)
         e.name = get_or<std::string>(c, "name", "", here);
         e.dir  = get_or<std::string>(c, "dir", "", here);
         if (e.name.empty() || e.dir.empty()) throw Error(here + " needs a 'name' and a 'dir'");
-        if (e.dir.find('/') != std::string::npos || e.dir == "." || e.dir == "..")
+        if (!plain_name(e.dir) || e.dir.find(':') != std::string::npos)
             throw Error(here + ": invalid folder name '" + e.dir + "'");
+        for (const auto& other : d.classes)
+            if (lower_dir(other.dir) == lower_dir(e.dir))
+                throw Error(here + ": the folder '" + e.dir + "' is used by the class '" + other.name + "' too");
         json supports = get_or<json>(c, "supports", json::array(), here);
         if (!supports.is_array()) throw Error(here + ": 'supports' must be a list");
         for (std::size_t k = 0; k < supports.size(); ++k) {
@@ -96,8 +116,11 @@ ProjectData project_from_json(const std::string& text, const std::string& where)
             im.hash   = get_or<std::string>(s, "hash", "", shere);
             im.width  = get_or<int>(s, "width", 0, shere);
             im.height = get_or<int>(s, "height", 0, shere);
-            if (im.file.empty() || im.file.front() == '/' || im.file.find("..") != std::string::npos)
-                throw Error(shere + ": invalid file path '" + im.file + "'");
+            // A support lives at support/<class folder>/<name>: anything else (absolute, "..", the
+            // folder itself) could make a removal delete or a read reach outside the class.
+            const std::string prefix = "support/" + e.dir + "/";
+            if (im.file.compare(0, prefix.size(), prefix) != 0 || !plain_name(im.file.substr(prefix.size())))
+                throw Error(shere + ": invalid file path '" + im.file + "' (expected " + prefix + "<name>)");
             e.supports.push_back(std::move(im));
         }
         d.classes.push_back(std::move(e));

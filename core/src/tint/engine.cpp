@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -618,7 +620,15 @@ SynthesisReport TintEngine::synthesize(const std::string& root, const ProjectDat
         std::error_code ec;
         fs::create_directories(out_dir, ec);
         if (ec) throw Error("cannot create '" + out_dir.string() + "': " + ec.message());
-        const int start   = static_cast<int>(read_samples(root, cls).size());
+        // Continue the numbering; never below the highest id on record (after a lost line the count
+        // alone could reuse an id and overwrite a reviewed sample).
+        int start = 0;
+        {
+            const auto known = read_samples(root, cls);
+            start            = static_cast<int>(known.size());
+            for (const auto& r : known)
+                if (r.id.rfind("tint-", 0) == 0) start = std::max(start, std::atoi(r.id.c_str() + 5) + 1);
+        }
         const auto cseed  = tinv::mix_seed(spec.seed, stable_hash(cls.dir));
         for (int j0 = 0; j0 < spec.per_class; j0 += batch) {
             if (ctx.stop_before_next_item()) {
@@ -722,6 +732,17 @@ std::vector<SampleRecord> read_samples(const std::string& root, const ClassEntry
             log::warn("tint", "skipping line " + std::to_string(lineno) + " of " + file.string() +
                                   " (a value has the wrong type)");
             continue;
+        }
+        // A sample's image lives in its class's synthetic folder; a record pointing anywhere else
+        // (absolute, "..", another folder) is not followed.
+        {
+            const std::string prefix = "synthetic/" + cls.dir + "/";
+            const std::string name   = t.file.compare(0, prefix.size(), prefix) == 0 ? t.file.substr(prefix.size()) : std::string();
+            if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos) {
+                log::warn("tint", "skipping line " + std::to_string(lineno) + " of " + file.string() + " (the file '" + t.file +
+                                      "' is not in " + prefix + ")");
+                continue;
+            }
         }
         if (upd) {
             out[it->second] = t;
