@@ -234,6 +234,7 @@ void Application::requestThumbnails(const QStringList& paths) {
                                                                      kThumbnailSize))});
             } catch (const tint::Error& e) {
                 tint::log::warn("tint.thumbnails", e.what());
+                out->append({paths[i], QImage()});  // shown as the placeholder, not asked for again
             }
         }
         ctx.report({"thumbnails", paths.size(), paths.size(), std::nan(""), {}});

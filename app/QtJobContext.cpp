@@ -11,12 +11,13 @@ QtJobContext::QtJobContext(JobId id, QString title, tint::CancelToken token, Sin
 void QtJobContext::report(const tint::Progress& p) {
     const qint64 now = m_now ? m_now() : m_clock.elapsed();
     // A new stage, a new total or a count that went back starts a new rate measurement.
-    if (m_stageBaseStep < 0 || p.stage != m_stage || p.total != m_stageTotal || p.step < m_stageBaseStep) {
+    if (m_stageBaseStep < 0 || p.stage != m_stage || p.total != m_stageTotal || p.step < m_lastStep) {
         m_stage         = p.stage;
         m_stageTotal    = p.total;
         m_stageBaseStep = p.step;
         m_stageStartMs  = now;
     }
+    m_lastStep = p.step;
     const bool first = m_lastSentMs < 0;
     const bool last  = p.total > 0 && p.step >= p.total;
     if (!first && !last && now - m_lastSentMs < m_minIntervalMs) return;

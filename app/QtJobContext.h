@@ -35,5 +35,6 @@ private:
     qint64 m_stageStartMs  = 0;    ///< when its first step was reported
     qint64 m_stageBaseStep = -1;   ///< and which step that was (-1: no stage yet)
     qint64 m_stageTotal    = 0;
+    qint64 m_lastStep      = 0;    ///< the step of the previous report (a lower one restarts)
     int m_sent          = 0;
 };

@@ -490,7 +490,10 @@ void WorkflowController::showConfusionCell(const QString& runId, int trueClass, 
     if (!p || trueClass < 0 || predictedClass < 0) return;
     const std::string root       = p->root();
     const tint::ProjectData data = p->data();
-    if (trueClass >= int(data.classes.size()) || predictedClass >= int(data.classes.size())) return;
+    if (trueClass >= int(data.classes.size()) || predictedClass >= int(data.classes.size()))
+        return m_window->showError(tr("Images of the cell"),
+                                   tr("The run %1 was trained on other classes than the project has now; start a new run "
+                                      "to look at its predictions.").arg(runId));
     const QString title = tr("%1 predicted as %2").arg(qs(data.classes[std::size_t(trueClass)].name),
                                                       qs(data.classes[std::size_t(predictedClass)].name));
     DistillPane* pane = m_window->distillPane();

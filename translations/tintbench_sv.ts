@@ -54,43 +54,43 @@
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="218"/>
+        <location filename="../app/Application.cpp" line="226"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="249"/>
+        <location filename="../app/Application.cpp" line="269"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="257"/>
-        <location filename="../app/Application.cpp" line="330"/>
+        <location filename="../app/Application.cpp" line="277"/>
+        <location filename="../app/Application.cpp" line="350"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="265"/>
+        <location filename="../app/Application.cpp" line="285"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="269"/>
+        <location filename="../app/Application.cpp" line="289"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="270"/>
+        <location filename="../app/Application.cpp" line="290"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="279"/>
+        <location filename="../app/Application.cpp" line="299"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="293"/>
+        <location filename="../app/Application.cpp" line="313"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -98,7 +98,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="298"/>
+        <location filename="../app/Application.cpp" line="318"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -106,12 +106,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="301"/>
+        <location filename="../app/Application.cpp" line="321"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="302"/>
+        <location filename="../app/Application.cpp" line="322"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -1261,7 +1261,7 @@ status: %3</translation>
 <context>
     <name>SupportImageModel</name>
     <message>
-        <location filename="../ui/models/SupportImageModel.cpp" line="84"/>
+        <location filename="../ui/models/SupportImageModel.cpp" line="89"/>
         <source>%1
 %2 x %3 pixels
 imported from %4</source>
@@ -1522,17 +1522,17 @@ importerad från %4</translation>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="260"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="262"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="264"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="266"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="268"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="270"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1540,17 +1540,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="269"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="271"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="285"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="310"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="312"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1558,7 +1558,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="311"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="313"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1566,7 +1566,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="332"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="334"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1574,7 +1574,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="345"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="347"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1587,7 +1587,7 @@ importerad från %4</translation>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="231"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="233"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>
@@ -1723,31 +1723,41 @@ Standardvärdena används i stället.</translation>
     </message>
     <message>
         <location filename="../app/WorkflowController.cpp" line="494"/>
+        <source>Images of the cell</source>
+        <translation>Cellens bilder</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="495"/>
+        <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
+        <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="497"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="497"/>
+        <location filename="../app/WorkflowController.cpp" line="500"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="528"/>
+        <location filename="../app/WorkflowController.cpp" line="531"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="529"/>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="541"/>
+        <location filename="../app/WorkflowController.cpp" line="544"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="545"/>
+        <location filename="../app/WorkflowController.cpp" line="548"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1755,27 +1765,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="552"/>
+        <location filename="../app/WorkflowController.cpp" line="555"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <location filename="../app/WorkflowController.cpp" line="562"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="563"/>
+        <location filename="../app/WorkflowController.cpp" line="566"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="563"/>
+        <location filename="../app/WorkflowController.cpp" line="566"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="616"/>
+        <location filename="../app/WorkflowController.cpp" line="619"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1783,27 +1793,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="617"/>
+        <location filename="../app/WorkflowController.cpp" line="620"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="562"/>
+        <location filename="../app/WorkflowController.cpp" line="565"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="562"/>
+        <location filename="../app/WorkflowController.cpp" line="565"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="574"/>
+        <location filename="../app/WorkflowController.cpp" line="577"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="588"/>
+        <location filename="../app/WorkflowController.cpp" line="591"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1811,57 +1821,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="589"/>
+        <location filename="../app/WorkflowController.cpp" line="592"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="591"/>
+        <location filename="../app/WorkflowController.cpp" line="594"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="598"/>
+        <location filename="../app/WorkflowController.cpp" line="601"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="601"/>
+        <location filename="../app/WorkflowController.cpp" line="604"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="601"/>
+        <location filename="../app/WorkflowController.cpp" line="604"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="612"/>
+        <location filename="../app/WorkflowController.cpp" line="615"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="620"/>
+        <location filename="../app/WorkflowController.cpp" line="623"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="629"/>
+        <location filename="../app/WorkflowController.cpp" line="632"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="631"/>
+        <location filename="../app/WorkflowController.cpp" line="634"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="642"/>
+        <location filename="../app/WorkflowController.cpp" line="645"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="644"/>
+        <location filename="../app/WorkflowController.cpp" line="647"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

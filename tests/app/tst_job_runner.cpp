@@ -121,6 +121,13 @@ private Q_SLOTS:
         resumed.report({"train", 51, 100, std::nan(""), {}});
         QVERIFY2(std::abs(got.back().etaSeconds - 49.0) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
         QCOMPARE(got.back().elapsedSeconds, 1.0);
+        // The same stage again from its first step (the next class of a per-class stage): a new
+        // measurement, not one that includes the previous class's time.
+        clock = 5000;
+        resumed.report({"train", 50, 100, std::nan(""), {}});
+        clock = 5500;
+        resumed.report({"train", 51, 100, std::nan(""), {}});
+        QVERIFY2(std::abs(got.back().etaSeconds - 24.5) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
     }
 
     void cancelNowLandsWithinOneStep() {

@@ -207,7 +207,9 @@ SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &SyntheticPane::updateSummary);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &SyntheticPane::updateSummary);
     connect(project, &ProjectController::projectOpened, this, [this] {
+        // Another project's samples must not stay curatable until this one's are read.
         m_undo->clear();
+        m_model->reset({});
         refreshClasses();
     });
     connect(project, &ProjectController::projectClosed, this, [this] {

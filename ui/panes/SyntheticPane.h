@@ -50,10 +50,10 @@ public:
     int rejectBelowConfidence(double threshold);
     /// Rejects the shown images flagged as near-duplicates; one undo step.
     int rejectDuplicates();
-    /// Whether a diffusion model with finished inversions is used (else the augmentation generator).
     /// Empties the gallery and the undo history (until the samples are read again).
     void clearSamples();
     QComboBox* generatorBox() const { return m_generator; }
+    /// Whether a diffusion model with finished inversions is used (else the augmentation generator).
     void setGeneratorInfo(bool tintAvailable, const QString& text);
 
 Q_SIGNALS:

@@ -69,22 +69,23 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
     if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
     if (o.stage_match_epochs > 0) j["stage_match_epochs"] = o.stage_match_epochs;
-    // The training data itself: the files, their intended classes and the teacher's soft labels
-    // (and features), which change with the teacher, its head and the curation.
+    if (!o.freeze_batchnorm && data.files.size() > static_cast<std::size_t>(o.batch_size) &&
+        data.files.size() % static_cast<std::size_t>(o.batch_size) == 1)
+        j["drop_single"] = true;  // the passes are one batch shorter than before this existed
+    // The training data itself: which images, in which order, with which intended classes. Each
+    // file by its folder and name (the last two parts of its path), so that a project that was
+    // moved still resumes. (The teacher and its head are part of the run's settings.)
     std::vector<std::uint8_t> bytes;
     auto add = [&](const void* p, std::size_t size) {
         const auto* b = static_cast<const std::uint8_t*>(p);
         bytes.insert(bytes.end(), b, b + size);
     };
-    for (const auto& f : data.files) add(f.c_str(), f.size() + 1);
+    for (const auto& f : data.files) {
+        const std::filesystem::path path(f);
+        const std::string tail = (path.parent_path().filename() / path.filename()).generic_string();
+        add(tail.c_str(), tail.size() + 1);
+    }
     if (!data.labels.empty()) add(data.labels.data(), data.labels.size() * sizeof(std::int64_t));
-    auto add_tensor = [&](const torch::Tensor& t) {
-        if (!t.defined()) return;
-        const torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-        add(c.data_ptr<float>(), static_cast<std::size_t>(c.numel()) * sizeof(float));
-    };
-    add_tensor(data.teacher_probs);
-    if (o.feature_weight > 0.0) add_tensor(data.teacher_features);
     j["data"] = content_hash(bytes);
     return j;
 }
@@ -280,7 +281,9 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
             for (auto& [key, val] : want.items())
                 if (!meta.at("run").contains(key) || meta.at("run").at(key) != val)
                     diff += (diff.empty() ? "" : ", ") +
-                            (key == "data" ? std::string("the training data (images, their classes or the teacher's soft labels)") : key);
+                            (key == "data"          ? std::string("the training images or their classes")
+                             : key == "drop_single" ? std::string("the batches per pass (written by an earlier version)")
+                                                    : key);
             throw Error("checkpoint '" + o.checkpoint_path + "' belongs to another run (differs in: " + diff +
                         "); remove it or choose another file");
         }
@@ -333,8 +336,8 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
 
     // A last batch of a single image is left out of the pass (the shuffle changes which one each
     // epoch): batch normalisation in training cannot normalise one value per channel, which one
-    // image gives wherever a student's feature map is 1x1.
-    const bool drop_single = n > o.batch_size && n % o.batch_size == 1;
+    // image gives wherever a student's feature map is 1x1. With fixed statistics it can.
+    const bool drop_single = !o.freeze_batchnorm && n > o.batch_size && n % o.batch_size == 1;
     const std::int64_t per_epoch = drop_single ? n / o.batch_size : (n + o.batch_size - 1) / o.batch_size;
     const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
     // One shuffled pass over the training images, augmented as the options say.

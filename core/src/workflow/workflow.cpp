@@ -626,10 +626,21 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
     md << "# " << project.name << " — " << s.student << " student\n\n";
     md << "Image classifier for " << (run->class_names.empty() ? project.classes.size() : run->class_names.size()) << " classes, made with TINT Workbench (run `" << run_id
        << "`).\n\n## Classes and data\n\n| class | support images | synthetic accepted | rejected | undecided |\n|---|---|---|---|---|\n";
-    for (const auto& c : project.classes) {
+    // The run's classes, in the order of the student's outputs; the counts are today's.
+    std::vector<std::string> names = run->class_names;
+    if (names.empty())
+        for (const auto& c : project.classes) names.push_back(c.name);
+    for (const auto& name : names) {
+        const ClassEntry* c = nullptr;
+        for (const auto& pc : project.classes)
+            if (pc.name == name) c = &pc;
+        if (!c) {
+            md << "| " << name << " | – | – | – | – |\n";  // removed from the project since
+            continue;
+        }
         int acc = 0, rej = 0, und = 0;
-        for (const auto& r : read_samples(root, c)) (r.status == "accepted" ? acc : r.status == "rejected" ? rej : und)++;
-        md << "| " << c.name << " | " << c.supports.size() << " | " << acc << " | " << rej << " | " << und << " |\n";
+        for (const auto& r : read_samples(root, *c)) (r.status == "accepted" ? acc : r.status == "rejected" ? rej : und)++;
+        md << "| " << c->name << " | " << c->supports.size() << " | " << acc << " | " << rej << " | " << und << " |\n";
     }
     md << "\nTraining images: " << run->train_images << " (supports, synthetic images not rejected"
        << (s.classic_per_class > 0 ? ", " + std::to_string(s.classic_per_class) + " classic augmentations per class" : "")
