@@ -54,6 +54,22 @@ namespace {
 const QString kPhotos = QStringLiteral(TINT_SOURCE_RESOURCES "/demo/flowers");
 const int kLong       = 600000;
 
+/// A folder per class under `source` with the first `count` demo photos of each class; false when
+/// a class has fewer photos or a copy fails.
+bool copyDemoPhotos(const QString& source, const QStringList& classes, int count) {
+    for (const QString& cls : classes) {
+        const QString to = source + QLatin1Char('/') + cls;
+        QDir().mkpath(to);
+        const auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + cls).toStdString());
+        if (int(files.size()) < count) return false;
+        for (int i = 0; i < count; ++i) {
+            const QString from = QString::fromStdString(files[std::size_t(i)]);
+            if (!QFile::copy(from, to + QLatin1Char('/') + QFileInfo(from).fileName())) return false;
+        }
+    }
+    return true;
+}
+
 /// Statuses as the project has them on disk.
 std::map<std::string, std::string> statusesOnDisk(const tint::Project& p) {
     std::map<std::string, std::string> out;
@@ -74,15 +90,7 @@ private Q_SLOTS:
     void wholeFlow() {
         // A folder per class with three photos each (the rest of the demo photos validate).
         const QString source = m_dir.filePath(QStringLiteral("photos"));
-        for (const char* cls : {"daisy", "roses"}) {
-            QDir().mkpath(source + QLatin1Char('/') + QLatin1String(cls));
-            auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + QLatin1String(cls)).toStdString());
-            QVERIFY(files.size() >= 6);
-            for (int i = 0; i < 3; ++i)
-                QVERIFY(QFile::copy(QString::fromStdString(files[std::size_t(i)]),
-                                    source + QLatin1Char('/') + QLatin1String(cls) + QLatin1Char('/') +
-                                        QFileInfo(QString::fromStdString(files[std::size_t(i)])).fileName()));
-        }
+        QVERIFY(copyDemoPhotos(source, {QStringLiteral("daisy"), QStringLiteral("roses")}, 3));
 
         Application app;
         MainWindow* w              = app.window();
@@ -467,14 +475,7 @@ private Q_SLOTS:
     // it lands in the class it was made for.
     void curationFollowsClassRemoval() {
         const QString source = m_dir.filePath(QStringLiteral("three"));
-        for (const char* cls : {"daisy", "roses", "tulips"}) {
-            QDir().mkpath(source + QLatin1Char('/') + QLatin1String(cls));
-            auto files = tint::list_image_files((kPhotos + QLatin1Char('/') + QLatin1String(cls)).toStdString());
-            for (int i = 0; i < 2; ++i)
-                QVERIFY(QFile::copy(QString::fromStdString(files[std::size_t(i)]),
-                                    source + QLatin1Char('/') + QLatin1String(cls) + QLatin1Char('/') +
-                                        QFileInfo(QString::fromStdString(files[std::size_t(i)])).fileName()));
-        }
+        QVERIFY(copyDemoPhotos(source, {QStringLiteral("daisy"), QStringLiteral("roses"), QStringLiteral("tulips")}, 2));
         Application app;
         ProjectController* project = app.project();
         WorkflowController* flow   = app.workflow();
@@ -483,9 +484,16 @@ private Q_SLOTS:
         QVERIFY2(project->create(m_dir.filePath(QStringLiteral("Three.tintproj")), QStringLiteral("Three"), &error), qPrintable(error));
         app.importClassFolders(source);
         QTRY_COMPARE_WITH_TIMEOUT(project->classCount(), 3, 60000);
+        // The classes come first, their photos with the import job after them.
+        QTRY_VERIFY_WITH_TIMEOUT(project->classAt(0)->supports.size() == 2 && project->classAt(1)->supports.size() == 2 &&
+                                     project->classAt(2)->supports.size() == 2,
+                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
         QSignalSpy made(flow, &WorkflowController::generationFinished);
+        QSignalSpy failed(app.engine(), &EngineClient::jobFailed);
         flow->generate(-1, 2, false);  // augmentations, two per class
-        QVERIFY(made.wait(kLong));
+        QTRY_VERIFY_WITH_TIMEOUT(made.count() > 0 || failed.count() > 0, kLong);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.first().at(1).toString()));
         QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, kLong);
         QCOMPARE(model->rowCount(), 6);
 
