@@ -96,7 +96,9 @@ private Q_SLOTS:
             const auto st = tint::distill::episode_statistics(arm.accuracies, 10);
             QCOMPARE(arm.mean, st.mean);
             QCOMPARE(arm.half_width, st.half_width);
-            QVERIFY(arm.plan_episodes >= 2 && arm.plan_queries >= 1 && arm.plan_queries <= 10);
+            // A plan of whole queries per class (M = 5 Q), up to all the data allows (7 per class).
+            QVERIFY(arm.plan_episodes >= 2 && arm.plan_queries >= 5 && arm.plan_queries <= 35);
+            QCOMPARE(arm.plan_queries % 5, 0LL);
             QVERIFY(arm.plan_half_width <= spec.target_half_width + 1e-12);
         }
         // Per-episode accuracies are the arms' values, in episode order; episodes differ.
@@ -319,6 +321,11 @@ private Q_SLOTS:
             spec          = tinySpec();
             spec.crop_min = bad;
             QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("smallest training crop"));
+        }
+        for (double bad : {0.0, -0.02, 1.0}) {  // refused before any episode runs
+            spec                   = tinySpec();
+            spec.target_half_width = bad;
+            QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("target half-width"));
         }
         spec                         = tinySpec();
         spec.teacher_finetune_blocks = 40;

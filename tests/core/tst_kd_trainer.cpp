@@ -649,6 +649,13 @@ private Q_SLOTS:
         QVERIFY(plan.half_width <= 0.05);
         const double v1 = sigma2 * (1.0 - 1.0 / plan.queries) + 0.1875 / plan.queries;
         QVERIFY(1.96 * std::sqrt(v1 / (plan.episodes - 1)) > 0.05);  // one episode fewer misses
+        // N-way episodes: M in whole queries per class. For mu 0.7, sigma^2 0.02 and +-0.05 the
+        // cheapest M in steps of one is 69, which no 5-way episode has.
+        QCOMPARE(recommend_episodes(0.7, 0.02, 0.05, 75, 0.001, 2, 1).queries, std::int64_t(69));
+        const EpisodePlan fiveWay = recommend_episodes(0.7, 0.02, 0.05, 75, 0.001, 2, 5);
+        QCOMPARE(fiveWay.queries % 5, std::int64_t(0));
+        QVERIFY(fiveWay.half_width <= 0.05);
+        QVERIFY_THROWS_EXCEPTION(tint::Error, recommend_episodes(0.7, 0.02, 0.05, 4, 0.001, 2, 5));
         // Costly queries move the plan towards fewer queries.
         const EpisodePlan costly = recommend_episodes(st.mean, st.sigma2, 0.05, 75, 1.0);
         QVERIFY(costly.queries < plan.queries);

@@ -100,7 +100,9 @@ private:
     std::string label_;
 };
 
-void fill_statistics(BenchmarkArm& arm, std::int64_t queries, double target) {
+// queries: what each episode had; max_queries: what the data allows (N times the queries per
+// class of the smallest class); n_way: episodes have a multiple of it.
+void fill_statistics(BenchmarkArm& arm, std::int64_t queries, std::int64_t max_queries, std::int64_t n_way, double target) {
     if (arm.accuracies.empty()) return;
     double sum = 0;
     for (double a : arm.accuracies) sum += a;
@@ -111,7 +113,7 @@ void fill_statistics(BenchmarkArm& arm, std::int64_t queries, double target) {
     arm.lower      = st.lower;
     arm.upper      = st.upper;
     arm.sigma2     = st.sigma2;
-    const auto plan     = distill::recommend_episodes(st.mean, st.sigma2, target, queries);
+    const auto plan     = distill::recommend_episodes(st.mean, st.sigma2, target, max_queries, 0.001, 2, n_way);
     arm.plan_episodes   = plan.episodes;
     arm.plan_queries    = plan.queries;
     arm.plan_half_width = plan.half_width;
@@ -143,6 +145,8 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     distill::check_stage_match(spec.stage_match_epochs, spec.student, spec.student_init, "benchmark");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
+    if (!(spec.target_half_width > 0 && spec.target_half_width < 1))
+        throw Error("benchmark: the target half-width of the interval must be between 0 and 1 (e.g. 0.02 for +- 2 points)");
 
     distill::EpisodeSampler sampler(spec.data_dir);
     std::size_t smallest = 0;
@@ -381,7 +385,8 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     }
 
     for (auto* arm : {&teacher_arm, &small_arm, &sup_arm, &kd_arm}) {
-        fill_statistics(*arm, result.queries_per_episode, spec.target_half_width);
+        fill_statistics(*arm, result.queries_per_episode, static_cast<std::int64_t>(spec.n_way) * q_max, spec.n_way,
+                        spec.target_half_width);
         if (arm == &teacher_arm || arm == &small_arm || !arm->accuracies.empty()) result.arms.push_back(*arm);
     }
 

@@ -196,14 +196,15 @@ EpisodeStatistics episode_statistics(const std::vector<double>& accuracies, std:
 }
 
 EpisodePlan recommend_episodes(double mean, double sigma2, double target_half_width, std::int64_t max_queries,
-                               double query_cost, std::int64_t min_episodes) {
+                               double query_cost, std::int64_t min_episodes, std::int64_t query_step) {
     if (!(target_half_width > 0.0)) throw Error("episode plan: the target half-width must be positive");
-    if (max_queries < 1) throw Error("episode plan: at least one query per episode is needed");
+    if (query_step < 1) throw Error("episode plan: the query step must be positive");
+    if (max_queries < query_step) throw Error("episode plan: at least one query per class and episode is needed");
     if (!(mean >= 0.0 && mean <= 1.0) || !(sigma2 >= 0.0)) throw Error("episode plan: mean or variance out of range");
     EpisodePlan best;
     best.cost = std::numeric_limits<double>::infinity();
     const double per_var = (target_half_width / kZ95) * (target_half_width / kZ95);
-    for (std::int64_t M = 1; M <= max_queries; ++M) {
+    for (std::int64_t M = query_step; M <= max_queries; M += query_step) {
         const double v1 = episode_mean_variance(mean, sigma2, 1, M);  // one episode's variance
         const double e  = std::max<double>(static_cast<double>(std::max<std::int64_t>(1, min_episodes)), std::ceil(v1 / per_var - 1e-9));
         const double cost = e * (1.0 + query_cost * static_cast<double>(M));

@@ -92,12 +92,12 @@ struct EpisodePlan {
     double cost           = 0.0;             ///< E (1 + query_cost * M), in episode units
 };
 
-/// The cheapest (E, M) whose predicted half-width is at most `target_half_width`, for M in
-/// [1, max_queries]. An episode (specialisation + generation + distillation) costs 1, a query
+/// The cheapest (E, M) whose predicted half-width is at most `target_half_width`, for M a multiple
+/// of `query_step` (N-way episodes have M = N Q queries) in [query_step, max_queries]. An episode (specialisation + generation + distillation) costs 1, a query
 /// `query_cost` (almost free: default 0.001), so the plan favours many queries and few episodes;
 /// E never drops below `min_episodes`. mean and sigma2 usually come from episode_statistics.
 EpisodePlan recommend_episodes(double mean, double sigma2, double target_half_width, std::int64_t max_queries,
-                               double query_cost = 0.001, std::int64_t min_episodes = 2);
+                               double query_cost = 0.001, std::int64_t min_episodes = 2, std::int64_t query_step = 1);
 
 struct Episode {
     std::vector<std::string> classes;  ///< the N class folder names, in episode label order
