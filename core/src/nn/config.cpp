@@ -1,5 +1,7 @@
 #include "nn/config.h"
 
+#include <initializer_list>
+
 #include "io/json_util.h"
 #include "tint/Error.h"
 
@@ -37,16 +39,22 @@ void require_value(const nlohmann::json& j, const char* key, const std::string& 
 
 // Sizes come from a file: each is checked to lie in a range that real models use, before a model
 // is built from it (no division by zero, no absurd allocation from a lying config).
-void require_range(long long v, long long lo, long long hi, const char* key, const std::string& where) {
-    if (v < lo || v > hi)
-        throw Error(where + ": '" + key + "' = " + std::to_string(v) + " is out of range (" + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ")");
+struct Range {
+    const char* key;
+    long long value, lo, hi;
+};
+
+void require_ranges(std::initializer_list<Range> ranges, const std::string& where) {
+    for (const auto& r : ranges)
+        if (r.value < r.lo || r.value > r.hi)
+            throw Error(where + ": '" + r.key + "' = " + std::to_string(r.value) + " is out of range (" + std::to_string(r.lo) +
+                        " to " + std::to_string(r.hi) + ")");
 }
 
 void require_channels(const std::vector<int>& channels, int groups, const std::string& where) {
-    require_range(groups, 1, 1024, "norm_num_groups", where);
+    require_ranges({{"norm_num_groups", groups, 1, 1024}}, where);
     for (int ch : channels) {
-        require_range(ch, 1, 8192, "block_out_channels", where);
+        require_ranges({{"block_out_channels", ch, 1, 8192}}, where);
         if (ch % groups != 0)
             throw Error(where + ": " + std::to_string(ch) + " channels cannot be split into " + std::to_string(groups) +
                         " normalisation groups");
@@ -106,16 +114,17 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& whe
         if (t != "CrossAttnUpBlock2D" && t != "UpBlock2D") throw Error(where + ": up block type '" + t + "' is not supported");
     if (c.mid_block_type != "UNetMidBlock2DCrossAttn")
         throw Error(where + ": mid block type '" + c.mid_block_type + "' is not supported");
-    require_range(c.sample_size, 1, 4096, "sample_size", where);
-    require_range(c.in_channels, 1, 64, "in_channels", where);
-    require_range(c.out_channels, 1, 64, "out_channels", where);
-    require_range(c.layers_per_block, 1, 16, "layers_per_block", where);
-    require_range(c.cross_attention_dim, 1, 8192, "cross_attention_dim", where);
-    require_range(c.time_embedding_dim, 1, 65536, "time_embedding_dim", where);
-    require_range(c.conv_in_kernel, 1, 15, "conv_in_kernel", where);
-    require_range(c.conv_out_kernel, 1, 15, "conv_out_kernel", where);
+    require_ranges({{"sample_size", c.sample_size, 1, 4096},
+                    {"in_channels", c.in_channels, 1, 64},
+                    {"out_channels", c.out_channels, 1, 64},
+                    {"layers_per_block", c.layers_per_block, 1, 16},
+                    {"cross_attention_dim", c.cross_attention_dim, 1, 8192},
+                    {"time_embedding_dim", c.time_embedding_dim, 1, 65536},
+                    {"conv_in_kernel", c.conv_in_kernel, 1, 15},
+                    {"conv_out_kernel", c.conv_out_kernel, 1, 15}},
+                   where);
     require_channels(c.block_out_channels, c.norm_num_groups, where);
-    for (int t : c.transformer_layers_per_block) require_range(t, 1, 64, "transformer_layers_per_block", where);
+    for (int t : c.transformer_layers_per_block) require_ranges({{"transformer_layers_per_block", t, 1, 64}}, where);
     for (std::size_t i = 0; i < blocks; ++i)
         if (c.attention_heads[i] <= 0 || c.block_out_channels[i] % c.attention_heads[i] != 0)
             throw Error(where + ": block " + std::to_string(i) + " has " + std::to_string(c.block_out_channels[i]) +
@@ -143,11 +152,12 @@ VAEConfig VAEConfig::from_json(const nlohmann::json& j, const std::string& where
     for (const auto& t : io::json_get<std::vector<std::string>>(j, "up_block_types", {}, where))
         if (t != "UpDecoderBlock2D") throw Error(where + ": up block type '" + t + "' is not supported");
     if (c.block_out_channels.empty()) throw Error(where + ": block_out_channels is empty");
-    require_range(c.in_channels, 1, 64, "in_channels", where);
-    require_range(c.out_channels, 1, 64, "out_channels", where);
-    require_range(c.latent_channels, 1, 64, "latent_channels", where);
-    require_range(c.layers_per_block, 1, 16, "layers_per_block", where);
-    require_range(c.sample_size, 1, 4096, "sample_size", where);
+    require_ranges({{"in_channels", c.in_channels, 1, 64},
+                    {"out_channels", c.out_channels, 1, 64},
+                    {"latent_channels", c.latent_channels, 1, 64},
+                    {"layers_per_block", c.layers_per_block, 1, 16},
+                    {"sample_size", c.sample_size, 1, 4096}},
+                   where);
     require_channels(c.block_out_channels, c.norm_num_groups, where);
     return c;
 }
@@ -168,13 +178,14 @@ CLIPTextConfig CLIPTextConfig::from_json(const nlohmann::json& j, const std::str
     c.pad_token_id            = io::json_get(j, "pad_token_id", c.pad_token_id, where);
     if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
         throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported (quick_gelu or gelu)");
-    require_range(c.vocab_size, 1, 1000000, "vocab_size", where);
-    require_range(c.hidden_size, 1, 16384, "hidden_size", where);
-    require_range(c.intermediate_size, 1, 65536, "intermediate_size", where);
-    require_range(c.num_hidden_layers, 1, 128, "num_hidden_layers", where);
-    require_range(c.num_attention_heads, 1, 256, "num_attention_heads", where);
-    require_range(c.max_position_embeddings, 1, 65536, "max_position_embeddings", where);
-    require_range(c.projection_dim, 0, 16384, "projection_dim", where);
+    require_ranges({{"vocab_size", c.vocab_size, 1, 1000000},
+                    {"hidden_size", c.hidden_size, 1, 16384},
+                    {"intermediate_size", c.intermediate_size, 1, 65536},
+                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
+                    {"num_attention_heads", c.num_attention_heads, 1, 256},
+                    {"max_position_embeddings", c.max_position_embeddings, 1, 65536},
+                    {"projection_dim", c.projection_dim, 0, 16384}},
+                   where);
     if (c.hidden_size % c.num_attention_heads != 0)
         throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
