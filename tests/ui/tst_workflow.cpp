@@ -334,6 +334,7 @@ private Q_SLOTS:
         const QString text = QString::fromUtf8(cardFile.readAll());
         QVERIFY(text.contains(QStringLiteral("## Accuracy")));
         QVERIFY(text.contains(QStringLiteral("95 % interval")));
+        QVERIFY2(text.contains(QStringLiteral("one logit per class, in this order: daisy, roses.")), qPrintable(text));
 
         // An export into a folder that exists and is not empty is refused; nothing is changed.
         exported.clear();

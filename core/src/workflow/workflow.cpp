@@ -624,12 +624,12 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
         return std::string(b);
     };
     md << "# " << project.name << " — " << s.student << " student\n\n";
-    md << "Image classifier for " << (run->class_names.empty() ? project.classes.size() : run->class_names.size()) << " classes, made with TINT Workbench (run `" << run_id
-       << "`).\n\n## Classes and data\n\n| class | support images | synthetic accepted | rejected | undecided |\n|---|---|---|---|---|\n";
     // The run's classes, in the order of the student's outputs; the counts are today's.
     std::vector<std::string> names = run->class_names;
     if (names.empty())
         for (const auto& c : project.classes) names.push_back(c.name);
+    md << "Image classifier for " << names.size() << " classes, made with TINT Workbench (run `" << run_id
+       << "`).\n\n## Classes and data\n\n| class | support images | synthetic accepted | rejected | undecided |\n|---|---|---|---|---|\n";
     for (const auto& name : names) {
         const ClassEntry* c = nullptr;
         for (const auto& pc : project.classes)
@@ -671,8 +671,7 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
        << ") and divide by std (" << norm.std[0] << ", " << norm.std[1] << ", " << norm.std[2]
        << "), NCHW float32. The ONNX file (opset 13) carries the same values and the class names in its metadata; "
           "the output is one logit per class, in this order: ";
-    const std::vector<std::string> outputs = run->class_names;
-    for (std::size_t i = 0; i < outputs.size(); ++i) md << (i ? ", " : "") << outputs[i];
+    for (std::size_t i = 0; i < names.size(); ++i) md << (i ? ", " : "") << names[i];
     md << ".\n";
     return md.str();
 }
