@@ -308,6 +308,32 @@ private Q_SLOTS:
         tint::write_file_atomic(odd + "/config.json", j.dump());
         m = errorOf([&] { load_teacher(odd); });
         QVERIFY2(m.contains(QStringLiteral("projection")), qPrintable(m));
+        // Sizes out of range are named before a model is built (a patch size of 0 divided by zero).
+        for (const char* model : {"dinov2-tiny", "clip-vision-tiny"}) {
+            j               = tint::io::read_json_file(kTeachers + model + "/config.json");
+            auto& vision    = j.contains("vision_config") ? j["vision_config"] : j;
+            vision["patch_size"] = 0;
+            tint::write_file_atomic(odd + "/config.json", j.dump());
+            fs::copy_file(kTeachers + model + "/model.safetensors", odd + "/model.safetensors", fs::copy_options::overwrite_existing);
+            m = errorOf([&] { load_teacher(odd); });
+            QVERIFY2(m.contains(QStringLiteral("'patch_size' = 0 is out of range")) && m.contains(QStringLiteral("config.json")),
+                     qPrintable(m));
+        }
+        // Preprocessing the folder describes wrongly: a zero std, a fixed-shape resize.
+        auto pre = tint::io::read_json_file(kTeachers + "dinov2-tiny/preprocessor_config.json");
+        pre["image_std"] = {0.2, 0.0, 0.2};
+        m = errorOf([&] { tint::nn::ImagePreprocessor::from_json(pre, "p.json"); });
+        QVERIFY2(m.contains(QStringLiteral("image_std values must be positive")), qPrintable(m));
+        pre = tint::io::read_json_file(kTeachers + "dinov2-tiny/preprocessor_config.json");
+        pre["size"] = {{"height", 224}, {"width", 224}};
+        m = errorOf([&] { tint::nn::ImagePreprocessor::from_json(pre, "p.json"); });
+        QVERIFY2(m.contains(QStringLiteral("fixed shape")), qPrintable(m));
+        // Keys the file leaves out keep the image processor's defaults (here CLIP's statistics).
+        tint::nn::ImagePreprocessor clipDefaults;
+        clipDefaults.mean = {0.48145466f, 0.4578275f, 0.40821073f};
+        pre.erase("size");
+        pre.erase("image_mean");
+        QCOMPARE(tint::nn::ImagePreprocessor::from_json(pre, "p.json", clipDefaults).mean, clipDefaults.mean);
     }
 
     void cancelIsPolledPerBatch() {

@@ -262,7 +262,7 @@ nn::ImagePreprocessor folder_preprocessor(const fs::path& dir, const nn::ImagePr
         log::info("tint.distill", "'" + dir.string() + "' has no preprocessor_config.json: using the image processor's defaults");
         return defaults;
     }
-    return nn::ImagePreprocessor::from_json(io::read_json_file(p.string()), p.string());
+    return nn::ImagePreprocessor::from_json(io::read_json_file(p.string()), p.string(), defaults);
 }
 
 }  // namespace

@@ -37,20 +37,6 @@ void require_value(const nlohmann::json& j, const char* key, const std::string& 
         throw Error(where + ": '" + key + "' = " + it->dump() + " is not supported (only \"" + want + "\")");
 }
 
-// Sizes come from a file: each is checked to lie in a range that real models use, before a model
-// is built from it (no division by zero, no absurd allocation from a lying config).
-struct Range {
-    const char* key;
-    long long value, lo, hi;
-};
-
-void require_ranges(std::initializer_list<Range> ranges, const std::string& where) {
-    for (const auto& r : ranges)
-        if (r.value < r.lo || r.value > r.hi)
-            throw Error(where + ": '" + r.key + "' = " + std::to_string(r.value) + " is out of range (" + std::to_string(r.lo) +
-                        " to " + std::to_string(r.hi) + ")");
-}
-
 void require_channels(const std::vector<int>& channels, int groups, const std::string& where) {
     require_ranges({{"norm_num_groups", groups, 1, 1024}}, where);
     for (int ch : channels) {
@@ -62,6 +48,13 @@ void require_channels(const std::vector<int>& channels, int groups, const std::s
 }
 
 }  // namespace
+
+void require_ranges(std::initializer_list<Range> ranges, const std::string& where) {
+    for (const auto& r : ranges)
+        if (r.value < r.lo || r.value > r.hi)
+            throw Error(where + ": '" + r.key + "' = " + std::to_string(r.value) + " is out of range (" + std::to_string(r.lo) +
+                        " to " + std::to_string(r.hi) + ")");
+}
 
 UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");

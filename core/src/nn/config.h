@@ -1,4 +1,5 @@
 #pragma once
+#include <initializer_list>
 // Model configurations read from diffusers / transformers config.json files, with the upstream
 // defaults for keys that older files omit. Unsupported options are refused by name.
 #include <nlohmann/json.hpp>
@@ -74,5 +75,15 @@ struct CLIPTextConfig {
 
     static CLIPTextConfig from_json(const nlohmann::json& j, const std::string& where);
 };
+
+/// A size read from a model's config, with the range real models use.
+struct Range {
+    const char* key;
+    long long value, lo, hi;
+};
+/// Throws tint::Error "<where>: '<key>' = v is out of range (lo to hi)" for the first value outside
+/// its range: sizes are checked before a model is built from them (no division by zero, no
+/// absurd allocation from a lying config).
+void require_ranges(std::initializer_list<Range> ranges, const std::string& where);
 
 }  // namespace tint::nn

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "io/json_util.h"
+#include "nn/config.h"
 #include "tint/Error.h"
 
 namespace tint::nn {
@@ -49,6 +50,15 @@ Dinov2Config Dinov2Config::from_json(const nlohmann::json& j, const std::string&
     c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
     if (io::json_get(j, "use_swiglu_ffn", false, where)) throw Error(where + ": use_swiglu_ffn (DINOv2 giant) is not supported");
     if (c.hidden_act != "gelu") throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported");
+    require_ranges({{"hidden_size", c.hidden_size, 1, 16384},
+                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
+                    {"num_attention_heads", c.num_attention_heads, 1, 256},
+                    {"image_size", c.image_size, 1, 4096},
+                    {"patch_size", c.patch_size, 1, c.image_size},
+                    {"num_channels", c.num_channels, 1, 16}},
+                   where);
+    if (!(c.mlp_ratio > 0 && c.mlp_ratio <= 64)) throw Error(where + ": 'mlp_ratio' = " + std::to_string(c.mlp_ratio) + " is out of range");
+    if (c.hidden_size % c.num_attention_heads != 0) throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
 }
 
@@ -138,6 +148,18 @@ CLIPVisionConfig CLIPVisionConfig::from_json(const nlohmann::json& j_in, const s
     c.projection_dim      = io::json_get(j, "projection_dim", io::json_get(j_in, "projection_dim", c.projection_dim, where), where);
     c.layer_norm_eps      = io::json_get(j, "layer_norm_eps", c.layer_norm_eps, where);
     c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
+    if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
+        throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported (quick_gelu or gelu)");
+    require_ranges({{"hidden_size", c.hidden_size, 1, 16384},
+                    {"intermediate_size", c.intermediate_size, 1, 65536},
+                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
+                    {"num_attention_heads", c.num_attention_heads, 1, 256},
+                    {"image_size", c.image_size, 1, 4096},
+                    {"patch_size", c.patch_size, 1, c.image_size},
+                    {"num_channels", c.num_channels, 1, 16},
+                    {"projection_dim", c.projection_dim, 1, 16384}},
+                   where);
+    if (c.hidden_size % c.num_attention_heads != 0) throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
 }
 
@@ -183,16 +205,24 @@ ViTOutput CLIPVisionModelWithProjectionImpl::forward(const torch::Tensor& pixels
 }
 
 ImagePreprocessor ImagePreprocessor::from_json(const nlohmann::json& j, const std::string& where) {
+    return from_json(j, where, ImagePreprocessor{});
+}
+
+ImagePreprocessor ImagePreprocessor::from_json(const nlohmann::json& j, const std::string& where,
+                                               const ImagePreprocessor& defaults) {
     if (!j.is_object()) throw Error(where + ": not a JSON object");
-    ImagePreprocessor p;
+    ImagePreprocessor p = defaults;  // what the file leaves out is the image processor's own default
     p.do_resize      = io::json_get(j, "do_resize", p.do_resize, where);
     p.do_center_crop = io::json_get(j, "do_center_crop", p.do_center_crop, where);
     p.do_normalize   = io::json_get(j, "do_normalize", p.do_normalize, where);
     p.rescale_factor = io::json_get(j, "rescale_factor", p.rescale_factor, where);
+    if (!io::json_get(j, "do_rescale", true, where)) p.rescale_factor = 1.0;
     p.mean           = io::json_get(j, "image_mean", p.mean, where);
     p.std            = io::json_get(j, "image_std", p.std, where);
     auto size        = io::json_get<nlohmann::json>(j, "size", nlohmann::json::object(), where);
     if (size.is_number_integer()) p.shortest_edge = size.get<int>();
+    else if (size.is_object() && !size.contains("shortest_edge") && (size.contains("height") || size.contains("width")))
+        throw Error(where + ": 'size' as height and width (resizing to a fixed shape) is not supported; shortest_edge is");
     else p.shortest_edge = io::json_get(size, "shortest_edge", p.shortest_edge, where);
     auto crop = io::json_get<nlohmann::json>(j, "crop_size", nlohmann::json::object(), where);
     if (crop.is_number_integer()) p.crop_height = p.crop_width = crop.get<int>();
@@ -203,6 +233,12 @@ ImagePreprocessor ImagePreprocessor::from_json(const nlohmann::json& j, const st
     int resample = io::json_get(j, "resample", 3, where);
     if (resample != 3) throw Error(where + ": resample " + std::to_string(resample) + " is not supported (3, bicubic)");
     if (p.mean.size() != 3 || p.std.size() != 3) throw Error(where + ": image_mean and image_std need 3 values");
+    for (double s : p.std)
+        if (!(s > 0) || !std::isfinite(s)) throw Error(where + ": image_std values must be positive");
+    require_ranges({{"size.shortest_edge", p.shortest_edge, 1, 4096},
+                    {"crop_size.height", p.crop_height, 1, 4096},
+                    {"crop_size.width", p.crop_width, 1, 4096}},
+                   where);
     return p;
 }
 

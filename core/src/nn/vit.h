@@ -77,6 +77,8 @@ struct ImagePreprocessor {
     bool do_resize = true, do_center_crop = true, do_normalize = true;
     double rescale_factor = 1.0 / 255.0;
     std::vector<float> mean = {0.485f, 0.456f, 0.406f}, std = {0.229f, 0.224f, 0.225f};
+    /// Keys the file leaves out keep the values of `defaults` (the image processor's own).
+    static ImagePreprocessor from_json(const nlohmann::json& j, const std::string& where, const ImagePreprocessor& defaults);
     static ImagePreprocessor from_json(const nlohmann::json& j, const std::string& where);
     /// RGB 8-bit image -> pixel_values [1, 3, crop_height, crop_width] (float32).
     torch::Tensor operator()(const ImageU8& image) const;
