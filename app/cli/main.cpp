@@ -336,22 +336,22 @@ void set_training_options(Spec& spec, const Args& a) {
 }
 
 // Refuses an output file whose folder is missing or not writable before hours of work, not after.
-void check_output_folder(const std::string& file) {
+void check_output_writable(const std::string& file) {
     namespace fs = std::filesystem;
+    tint::check_output_folder(file);
     const fs::path p(file);
-    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw tint::Error("cannot write '" + file + "': the folder '" + dir.string() + "' does not exist");
+    const fs::path dir   = p.has_parent_path() ? p.parent_path() : fs::path(".");
     const fs::path probe = dir / ("." + p.filename().string() + ".probe");
     {
         std::ofstream f(probe, std::ios::binary);
         if (!f) throw tint::Error("cannot write '" + file + "': the folder '" + dir.string() + "' is not writable");
     }
+    std::error_code ec;
     fs::remove(probe, ec);
 }
 
 int run_benchmark(const Args& a, tint::JobContext& ctx) {
-    if (!a.out.empty()) check_output_folder(a.out);
+    if (!a.out.empty()) check_output_writable(a.out);
     tint::BenchmarkSpec spec;
     spec.data_dir = !a.data.empty() ? a.data : shipped("demo/flowers");
     if (spec.data_dir.empty()) throw tint::Error("benchmark needs --data DIR (a folder per class; the demo flowers were not found)");

@@ -28,4 +28,15 @@ std::string content_hash(const std::vector<std::uint8_t>& bytes);
 /// Text of errno for messages.
 std::string system_error_text(int err);
 
+/// One path component that names an entry of its folder: not empty, not "." or "..", no '/', '\\'
+/// or control characters (dots inside a name, as in "photo..png", are fine).
+bool is_plain_name(const std::string& name);
+
+/// `s` with A-Z made a-z (other bytes unchanged, whatever the locale).
+std::string lower_ascii(std::string s);
+
+/// Throws tint::Error "cannot write '<file>': the folder '<folder>' does not exist" unless the
+/// folder that would hold `file` is an existing folder (the current one for a bare file name).
+void check_output_folder(const std::string& file);
+
 }  // namespace tint

@@ -57,6 +57,13 @@ KdEpoch epoch_from_json(const nlohmann::json& j) {
 }
 
 /// What must be equal for a checkpoint to continue this run exactly.
+/// A last batch of a single image is left out of each pass when batch normalisation trains: it
+/// cannot normalise one value per channel, which one image gives wherever a student's feature map
+/// is 1x1 (the shuffle changes which image each epoch). With fixed statistics it can.
+bool drops_single_image(std::int64_t n, const KdOptions& o) {
+    return !o.freeze_batchnorm && n > o.batch_size && n % o.batch_size == 1;
+}
+
 nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     nlohmann::json j{{"student", o.student},        {"student_width", o.student_width}, {"num_classes", data.class_names.size()},
             {"class_names", data.class_names}, {"input_size", o.input_size},   {"batch_size", o.batch_size},
@@ -69,8 +76,7 @@ nlohmann::json run_fingerprint(const KdData& data, const KdOptions& o) {
     if (o.freeze_batchnorm) j["freeze_batchnorm"] = true;
     if (o.feature_weight > 0.0) j["feature_weight"] = o.feature_weight;
     if (o.stage_match_epochs > 0) j["stage_match_epochs"] = o.stage_match_epochs;
-    if (!o.freeze_batchnorm && data.files.size() > static_cast<std::size_t>(o.batch_size) &&
-        data.files.size() % static_cast<std::size_t>(o.batch_size) == 1)
+    if (drops_single_image(static_cast<std::int64_t>(data.files.size()), o))
         j["drop_single"] = true;  // the passes are one batch shorter than before this existed
     // The training data itself: which images, in which order, with which intended classes. Each
     // file by its folder and name (the last two parts of its path), so that a project that was
@@ -334,10 +340,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
         if (validation->teacher_probs.defined()) val_teacher_pred = validation->teacher_probs.argmax(1);
     }
 
-    // A last batch of a single image is left out of the pass (the shuffle changes which one each
-    // epoch): batch normalisation in training cannot normalise one value per channel, which one
-    // image gives wherever a student's feature map is 1x1. With fixed statistics it can.
-    const bool drop_single = !o.freeze_batchnorm && n > o.batch_size && n % o.batch_size == 1;
+    const bool drop_single = drops_single_image(n, o);
     const std::int64_t per_epoch = drop_single ? n / o.batch_size : (n + o.batch_size - 1) / o.batch_size;
     const CancelToken cancel     = ctx ? ctx->cancel() : CancelToken{};
     // One shuffled pass over the training images, augmented as the options say.

@@ -85,7 +85,7 @@ struct EventBridge : distill::KdEvents {
 
 // A run id names a folder directly under runs/: no separators, no "." or "..", nothing absolute.
 void check_run_id(const std::string& id) {
-    if (id.empty() || id == "." || id == ".." || id.find_first_of("/\\:") != std::string::npos)
+    if (!is_plain_name(id) || id.find(':') != std::string::npos)
         throw Error("'" + id + "' is not a run name: use letters, digits, '-' or '_', without '/' or '..'");
 }
 

@@ -16,6 +16,26 @@ namespace tint {
 
 std::string system_error_text(int err) { return std::strerror(err); }
 
+bool is_plain_name(const std::string& name) {
+    if (name.empty() || name == "." || name == "..") return false;
+    for (unsigned char c : name)
+        if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return false;
+    return true;
+}
+
+std::string lower_ascii(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+void check_output_folder(const std::string& file) {
+    const std::filesystem::path parent = std::filesystem::path(file).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        throw Error("cannot write '" + file + "': the folder '" + parent.string() + "' does not exist");
+}
+
 namespace {
 
 std::string temp_name_for(const fs::path& target) {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tint/Error.h"
+#include "tint/FileUtil.h"
 #include "tint/Project.h"
 
 namespace tint {
@@ -50,23 +51,6 @@ std::string project_to_json(const ProjectData& d) {
     return j.dump(2) + "\n";
 }
 
-namespace {
-// One path component that names an entry of its folder: no separators, no control characters,
-// not "." or ".." (dots inside a name, as in "photo..jpg", are fine).
-std::string lower_dir(std::string s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return s;
-}
-
-bool plain_name(const std::string& s) {
-    if (s.empty() || s == "." || s == "..") return false;
-    for (unsigned char c : s)
-        if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return false;
-    return true;
-}
-}  // namespace
-
 ProjectData project_from_json(const std::string& text, const std::string& where) {
     json j;
     try {
@@ -99,10 +83,10 @@ ProjectData project_from_json(const std::string& text, const std::string& where)
         e.name = get_or<std::string>(c, "name", "", here);
         e.dir  = get_or<std::string>(c, "dir", "", here);
         if (e.name.empty() || e.dir.empty()) throw Error(here + " needs a 'name' and a 'dir'");
-        if (!plain_name(e.dir) || e.dir.find(':') != std::string::npos)
+        if (!is_plain_name(e.dir) || e.dir.find(':') != std::string::npos)
             throw Error(here + ": invalid folder name '" + e.dir + "'");
         for (const auto& other : d.classes)
-            if (lower_dir(other.dir) == lower_dir(e.dir))
+            if (lower_ascii(other.dir) == lower_ascii(e.dir))
                 throw Error(here + ": the folder '" + e.dir + "' is used by the class '" + other.name + "' too");
         json supports = get_or<json>(c, "supports", json::array(), here);
         if (!supports.is_array()) throw Error(here + ": 'supports' must be a list");
@@ -119,7 +103,7 @@ ProjectData project_from_json(const std::string& text, const std::string& where)
             // A support lives at support/<class folder>/<name>: anything else (absolute, "..", the
             // folder itself) could make a removal delete or a read reach outside the class.
             const std::string prefix = "support/" + e.dir + "/";
-            if (im.file.compare(0, prefix.size(), prefix) != 0 || !plain_name(im.file.substr(prefix.size())))
+            if (im.file.compare(0, prefix.size(), prefix) != 0 || !is_plain_name(im.file.substr(prefix.size())))
                 throw Error(shere + ": invalid file path '" + im.file + "' (expected " + prefix + "<name>)");
             e.supports.push_back(std::move(im));
         }

@@ -737,8 +737,7 @@ std::vector<SampleRecord> read_samples(const std::string& root, const ClassEntry
         // (absolute, "..", another folder) is not followed.
         {
             const std::string prefix = "synthetic/" + cls.dir + "/";
-            const std::string name   = t.file.compare(0, prefix.size(), prefix) == 0 ? t.file.substr(prefix.size()) : std::string();
-            if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos) {
+            if (t.file.compare(0, prefix.size(), prefix) != 0 || !is_plain_name(t.file.substr(prefix.size()))) {
                 log::warn("tint", "skipping line " + std::to_string(lineno) + " of " + file.string() + " (the file '" + t.file +
                                       "' is not in " + prefix + ")");
                 continue;
@@ -762,9 +761,7 @@ void export_embedding(const std::string& root, const ClassEntry& cls, const std:
     auto f    = io::SafetensorsFile::open(P.token().string());
     auto row  = f.read("embedding").to(torch::kFloat32);
     auto meta = read_meta(P.token());
-    auto parent = fs::path(out_file).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-        throw Error("cannot write '" + out_file + "': the folder '" + parent.string() + "' does not exist");
+    check_output_folder(out_file);
     const std::string token = meta.value("placeholder", placeholder_for(cls));
     if (format == EmbeddingFormat::Diffusers) {
         io::save_safetensors(out_file, {{token, row}});

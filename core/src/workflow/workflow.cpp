@@ -679,10 +679,7 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
 void write_model_card(const std::string& root, const ProjectData& project, const std::string& run_id,
                       const std::string& out_file) {
     const std::string text = model_card_markdown(root, project, run_id);
-    auto parent            = fs::path(out_file).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-        throw Error("cannot write '" + out_file + "': the folder '" + parent.string() + "' does not exist");
+    check_output_folder(out_file);
     write_file_atomic(out_file, text);
 }
 
