@@ -303,8 +303,9 @@ void WorkflowController::refreshRuns() {
 }
 
 void WorkflowController::updateExportActions() {
-    // The student exports act on the run selected in step 4.
-    m_window->setExportAvailability(m_project->isOpen() && m_window->distillPane()->selectedRunHasStudent(),
+    // The student exports act on the run selected in step 4, and wait for training to end (one
+    // engine thread: an export started now would only start after the training).
+    m_window->setExportAvailability(m_project->isOpen() && !m_distillJob && m_window->distillPane()->selectedRunHasStudent(),
                                     m_project->isOpen() && m_haveTokens,
                                     m_project->isOpen());
 }
@@ -321,6 +322,7 @@ void WorkflowController::jobEnded(JobId id, bool ok) {
         m_distillJob = 0;
         m_window->distillPane()->setRunning(false);
         refreshRuns();
+        updateExportActions();
         // Finished, stopped or failed: the run just trained stays selected (Resume continues it).
         m_window->distillPane()->selectRun(m_distillRun);
         Q_EMIT distillationFinished(m_window->distillPane()->selectedRun(), ok);
@@ -482,12 +484,16 @@ void WorkflowController::startDistillation(const QString& resumeRun) {
             self->m_window->distillPane()->selectRun(runId);
         });
     });
+    updateExportActions();
     // Show the new run in the history at once (its config is written by the job's first step).
 }
 
 void WorkflowController::showConfusionCell(const QString& runId, int trueClass, int predictedClass) {
     const tint::Project* p = m_project->project();
     if (!p || trueClass < 0 || predictedClass < 0) return;
+    if (m_distillJob)  // the engine is busy training: the images would only come after it
+        return m_window->showError(tr("Images of the cell"),
+                                   tr("The images of a cell can be shown when the training has ended."));
     const std::string root       = p->root();
     const tint::ProjectData data = p->data();
     if (trueClass >= int(data.classes.size()) || predictedClass >= int(data.classes.size()))

@@ -119,10 +119,53 @@ execute_process(COMMAND ${CLI} export --project ${P} --run /tmp --out ${WORK}/y.
 if(rc EQUAL 0 OR NOT err MATCHES "is not a run name" OR EXISTS ${WORK}/y.onnx)
     message(FATAL_ERROR "an absolute run name was not refused on export (rc ${rc}): ${err}")
 endif()
-foreach(bad "--threads;abc" "--threads;0" "--seed;-1" "--seed;12abc")
-    execute_process(COMMAND ${CLI} info --project ${P} ${bad} RESULT_VARIABLE rc ERROR_VARIABLE err)
-    if(rc EQUAL 0 OR NOT err MATCHES "needs a")
+foreach(bad "--threads;abc" "--threads;0" "--seed;-1" "--seed;12abc" "--lr;nan" "--epochs;2.5")
+    execute_process(COMMAND ${CLI} distill --project ${P} --run rbad ${bad} RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(rc EQUAL 0 OR NOT err MATCHES "needs a" OR EXISTS ${P}/runs/rbad)
         message(FATAL_ERROR "'${bad}' was not refused as a number (rc ${rc}): ${err}")
+    endif()
+endforeach()
+
+# The command line is checked against the command: a stray word (an unquoted prompt), an option
+# of another command, an option where a value belongs and a repeated option are refused before
+# any work; --help prints the command's usage on stdout with exit code 0.
+foreach(case "distill;--project;${P};--run;rw;--epochs;1;extra|unexpected word 'extra'"
+             "distill;--project;${P};--run;rw;--alpha;2|option --alpha does not apply to distill"
+             "distill;--project;--run;rw|option --project needs a value, not the option --run"
+             "distill;--project;${P};--run;rw;--epochs;1;--epochs;2|option --epochs is given twice"
+             "distill;--project;${P};--run;rw;--epochs|option --epochs needs a value"
+             "info;--project;${P};--frobnicate|unknown option --frobnicate")
+    string(REPLACE "|" ";" parts "${case}")
+    list(POP_BACK parts expected)
+    execute_process(COMMAND ${CLI} ${parts} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+    if(rc EQUAL 0 OR NOT err MATCHES "${expected}" OR EXISTS ${P}/runs/rw)
+        message(FATAL_ERROR "'${parts}' was not refused with '${expected}' (rc ${rc}): ${err}")
+    endif()
+endforeach()
+execute_process(COMMAND ${CLI} distill --project ${P} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "distill --project DIR" OR out MATCHES "benchmark \\[")
+    message(FATAL_ERROR "distill --help did not print the distill usage alone (rc ${rc}): ${out}${err}")
+endif()
+execute_process(COMMAND ${CLI} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "benchmark \\[" OR NOT out MATCHES "export-token")
+    message(FATAL_ERROR "--help did not print the whole usage (rc ${rc}): ${out}")
+endif()
+execute_process(COMMAND ${CLI} frobnicate RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "unknown command 'frobnicate'")
+    message(FATAL_ERROR "an unknown command did not exit with 2 (rc ${rc}): ${err}")
+endif()
+
+# Settings that cannot work are refused before a run folder exists or the teacher is loaded: a
+# misspelt student or head, a learning rate of 0, a validation folder that does not exist.
+foreach(case "--student;resnt12|unknown student 'resnt12'" "--head;foo|foo" "--lr;0|learning rate must be a positive"
+             "--temperature;0|temperature must be a positive" "--ce-weight;-1|cross-entropy weight"
+             "--validation;${WORK}/no-such-folder|no-such-folder")
+    string(REPLACE "|" ";" parts "${case}")
+    list(POP_BACK parts expected)
+    execute_process(COMMAND ${CLI} distill --project ${P} --run rearly --epochs 1 ${parts} RESULT_VARIABLE rc
+                    ERROR_VARIABLE err OUTPUT_VARIABLE out)
+    if(rc EQUAL 0 OR NOT err MATCHES "${expected}" OR EXISTS ${P}/runs/rearly OR out MATCHES "training images")
+        message(FATAL_ERROR "distill ${parts} was not refused before any work with '${expected}' (rc ${rc}): ${err}")
     endif()
 endforeach()
 execute_process(COMMAND ${CLI} benchmark --episodes 1 --out ${WORK}/missing/r.json RESULT_VARIABLE rc ERROR_VARIABLE err

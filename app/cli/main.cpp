@@ -1,6 +1,8 @@
 // tintbench-cli: the engine without a GUI (core library only; no Qt).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <string>
 #include <tuple>
 #include <map>
+#include <set>
 #include <vector>
 
 #include <unistd.h>
@@ -30,17 +33,28 @@
 namespace {
 
 tint::CancelSource g_cancel;
-// benchmark: the first Ctrl-C finishes the running episode and prints the statistics so far.
+// benchmark and generate: the first Ctrl-C finishes the running episode or image and keeps what
+// is done; the second stops now; a third ends the program at once.
 std::atomic<bool> g_stop_after_item{false};
+std::atomic<int> g_interrupts{0};
 
 extern "C" void on_sigint(int) {
-    if (g_stop_after_item.load() && !g_cancel.token().requested()) {
+    const int n = ++g_interrupts;
+    if (n == 1 && g_stop_after_item.load()) {
         g_cancel.request(tint::CancelMode::AfterCurrentItem);
-        static const char msg[] = "\nstopping after this episode (Ctrl-C again stops now)\n";
-        [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
+        static const char msg[] = "\nstopping after the current item (Ctrl-C again stops now)\n";
+        [[maybe_unused]] auto w = ::write(2, msg, sizeof msg - 1);
         return;
     }
-    g_cancel.request(tint::CancelMode::Now);
+    if (g_cancel.token().mode() != tint::CancelMode::Now) {
+        g_cancel.request(tint::CancelMode::Now);
+        static const char msg[] = "\nstopping (Ctrl-C again quits at once)\n";
+        [[maybe_unused]] auto w = ::write(2, msg, sizeof msg - 1);
+        return;
+    }
+    static const char msg[] = "\ninterrupted\n";
+    [[maybe_unused]] auto w = ::write(2, msg, sizeof msg - 1);
+    ::_exit(130);
 }
 
 // Progress on one terminal line, at most every 100 ms.
@@ -64,46 +78,117 @@ private:
     std::string last_stage_;
 };
 
-int usage() {
-    std::fprintf(stderr,
-                 "usage: tintbench-cli <command> [options]\n"
-                 "  --version                         print versions and exit\n"
-                 "  new --project DIR [--name NAME]   create an empty project\n"
-                 "  import --project DIR --class NAME FILE...   add support images to a class\n"
-                 "  import --project DIR --folders ROOT          import a folder-per-class tree\n"
-                 "  info --project DIR                show the classes and support images\n"
-                 "  generate --model DIR --prompt TEXT [--negative TEXT] [--steps N] [--guidance G]\n"
-                 "           [--seed S] [--size WxH] [--count N] [--device cpu|cuda] [--precision fp32|fp16|bf16]\n"
-                 "           --out FILE.png         text to image (several images: FILE-1.png, FILE-2.png, ...)\n"
-                 "  roundtrip --model DIR --image FILE --prompt TEXT [--steps N] [--guidance G] [--size WxH]\n"
-                 "           --out FILE.png         DDIM-invert an image and sample it back; prints the PSNR\n"
-                 "  invert --project DIR [--class NAME] [--model DIR] [--ti-steps N] [--steps N] [--resolution PX]\n"
-                 "           [--seed S] [--early-stop] [--ti-batch N] [--nti-inner N] [--nti-lr X] [--force]\n"
-                 "                                    textual inversion per class, then null-text inversion per support;\n"
-                 "                                    resumes an interrupted run (Ctrl-C stops cleanly)\n"
-                 "  synthesize --project DIR --per-class N [--class NAME] [--seed S] [--alpha A] [--batch N] [--size WxH]\n"
-                 "                                    new images per class by TINT sampling into synthetic/<class>/\n"
-                 "  export-token --project DIR --class NAME --out FILE [--format diffusers|webui]\n"
-                 "                                    the learned token as an embedding file for other tools\n"
-                 "  distill --project DIR [--teacher DIR] [--head logistic_regression|prototype] [--student conv4|resnet12|\n"
-                 "           resnet18|mobilenetv2|mobilenetv2-short] [--width W] [--input-size PX] [--epochs N] [--batch N]\n"
-                 "           [--lr X] [--classic N] [--no-synthetic] [--validation DIR] [--run ID] [--seed S]\n"
-                 "           [--teacher-features pooled|logits] [--student-init imagenet]\n"
-                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
-                 "           [--feature-weight B] [--no-augment] [--stage-match EPOCHS]\n"
-                 "                                    train a student on the teacher's soft labels (runs/<id>/; resumes --run ID)\n"
-                 "  export --project DIR --run ID --out FILE.onnx\n"
-                 "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n"
-                 "  benchmark [--data DIR] [--episodes N] [--queries Q] [--student S] [--width W] [--student-init imagenet]\n"
-                 "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
-                 "           [--head H] [--lr X] [--batch N] [--seed S] [--target HALF_WIDTH] [--out results.json]\n"
-                 "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
-                 "           [--feature-weight B] [--no-augment] [--no-supervised] [--stage-match EPOCHS]\n"
-                 "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
-                 "                                    flowers): teacher, supervised and distilled student accuracy with\n"
-                 "                                    95 %% intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n"
-                 "options for every command: --threads N\n");
-    return 2;
+// One entry per command: its usage lines and the options it takes (besides --threads).
+struct CommandInfo {
+    const char* name;
+    const char* usage;
+    std::vector<std::string> options;
+    bool takes_files = false;  ///< words that are not options (import's image files)
+};
+
+const std::vector<CommandInfo>& commands() {
+    static const std::vector<CommandInfo> c = {
+        {"new", "  new --project DIR [--name NAME]   create an empty project\n", {"--project", "--name"}},
+        {"import",
+         "  import --project DIR --class NAME FILE...   add support images to a class\n"
+         "  import --project DIR --folders ROOT          import a folder-per-class tree\n",
+         {"--project", "--class", "--folders"},
+         true},
+        {"info", "  info --project DIR                show the classes and support images\n", {"--project"}},
+        {"generate",
+         "  generate --model DIR --prompt TEXT [--negative TEXT] [--steps N] [--guidance G]\n"
+         "           [--seed S] [--size WxH] [--count N] [--device cpu|cuda] [--precision fp32|fp16|bf16]\n"
+         "           --out FILE.png         text to image (several images: FILE-1.png, FILE-2.png, ...)\n",
+         {"--model", "--prompt", "--negative", "--steps", "--guidance", "--seed", "--size", "--count", "--device",
+          "--precision", "--out"}},
+        {"roundtrip",
+         "  roundtrip --model DIR --image FILE --prompt TEXT [--negative TEXT] [--steps N] [--guidance G] [--size WxH]\n"
+         "           [--device cpu|cuda] [--precision fp32|fp16|bf16]\n"
+         "           --out FILE.png         DDIM-invert an image and sample it back; prints the PSNR\n",
+         {"--model", "--image", "--prompt", "--negative", "--steps", "--guidance", "--size", "--device", "--precision",
+          "--out"}},
+        {"invert",
+         "  invert --project DIR [--class NAME] [--model DIR] [--ti-steps N] [--steps N] [--guidance G]\n"
+         "           [--resolution PX] [--seed S] [--early-stop] [--ti-batch N] [--nti-inner N] [--nti-lr X]\n"
+         "           [--device cpu|cuda] [--precision fp32|fp16|bf16] [--force]\n"
+         "                                    textual inversion per class, then null-text inversion per support;\n"
+         "                                    settings not given are the project's; resumes an interrupted run\n"
+         "                                    (Ctrl-C stops cleanly)\n",
+         {"--project", "--class", "--model", "--ti-steps", "--steps", "--guidance", "--resolution", "--seed",
+          "--early-stop", "--ti-batch", "--nti-inner", "--nti-lr", "--device", "--precision", "--force"}},
+        {"synthesize",
+         "  synthesize --project DIR --per-class N [--class NAME] [--seed S] [--alpha A] [--batch N] [--size WxH]\n"
+         "           [--model DIR] [--device cpu|cuda] [--precision fp32|fp16|bf16]\n"
+         "                                    new images per class by TINT sampling into synthetic/<class>/\n"
+         "                                    (inversion settings: the project's)\n",
+         {"--project", "--per-class", "--class", "--seed", "--alpha", "--batch", "--size", "--model", "--device",
+          "--precision"}},
+        {"export-token",
+         "  export-token --project DIR --class NAME --out FILE [--format diffusers|webui]\n"
+         "                                    the learned token as an embedding file for other tools\n",
+         {"--project", "--class", "--out", "--format"}},
+        {"distill",
+         "  distill --project DIR [--teacher DIR] [--head logistic_regression|prototype] [--student conv4|resnet12|\n"
+         "           resnet18|mobilenetv2|mobilenetv2-short] [--width W] [--input-size PX] [--epochs N] [--batch N]\n"
+         "           [--lr X] [--temperature T] [--ce-weight A] [--classic N] [--no-synthetic] [--validation DIR]\n"
+         "           [--run ID] [--seed S] [--teacher-features pooled|logits] [--student-init imagenet]\n"
+         "           [--teacher-finetune BLOCKS] [--teacher-finetune-steps N] [--crop-min FRACTION]\n"
+         "           [--feature-weight B] [--no-augment] [--stage-match EPOCHS]\n"
+         "                                    train a student on the teacher's soft labels (runs/<id>/); --run ID\n"
+         "                                    of an existing run resumes it with its own settings\n",
+         {"--project", "--teacher", "--head", "--student", "--width", "--input-size", "--epochs", "--batch", "--lr",
+          "--temperature", "--ce-weight", "--classic", "--no-synthetic", "--validation", "--run", "--seed",
+          "--teacher-features", "--student-init", "--teacher-finetune", "--teacher-finetune-steps", "--crop-min",
+          "--feature-weight", "--no-augment", "--stage-match"}},
+        {"export",
+         "  export --project DIR --run ID --out FILE.onnx\n"
+         "                                    the run's student as ONNX, checked in OpenCV against LibTorch\n",
+         {"--project", "--run", "--out"}},
+        {"benchmark",
+         "  benchmark [--data DIR] [--episodes N] [--queries Q] [--student S] [--width W] [--student-init imagenet]\n"
+         "           [--epochs N] [--classic N] [--input-size PX] [--teacher DIR] [--teacher-features pooled|logits]\n"
+         "           [--head H] [--lr X] [--temperature T] [--ce-weight A] [--batch N] [--seed S]\n"
+         "           [--target HALF_WIDTH] [--out results.json] [--teacher-finetune BLOCKS] [--teacher-finetune-steps N]\n"
+         "           [--crop-min FRACTION] [--feature-weight B] [--no-augment] [--no-supervised] [--stage-match EPOCHS]\n"
+         "                                    5-way 5-shot episodes on a folder per class (default: the demo\n"
+         "                                    flowers): teacher, supervised and distilled student accuracy with\n"
+         "                                    95 % intervals, and the student's ONNX time (Ctrl-C: finish the episode)\n",
+         {"--data", "--episodes", "--queries", "--student", "--width", "--student-init", "--epochs", "--classic",
+          "--input-size", "--teacher", "--teacher-features", "--head", "--lr", "--temperature", "--ce-weight", "--batch",
+          "--seed", "--target", "--out", "--teacher-finetune", "--teacher-finetune-steps", "--crop-min",
+          "--feature-weight", "--no-augment", "--no-supervised", "--stage-match"}},
+    };
+    return c;
+}
+
+const CommandInfo* find_command(const std::string& name) {
+    for (const auto& c : commands())
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+// The usage of one command, or of all of them (only == nullptr).
+void print_usage(std::FILE* to, const CommandInfo* only = nullptr) {
+    std::fputs("usage: tintbench-cli <command> [options]\n", to);
+    if (!only) std::fputs("  --version                         print versions and exit\n", to);
+    for (const auto& c : commands())
+        if (!only || only == &c) std::fputs(c.usage, to);
+    std::fputs("options for every command: --threads N; --help shows a command's options\n", to);
+}
+
+// Options that take no value.
+bool is_flag(const std::string& s) {
+    static const std::set<std::string> flags = {"--no-synthetic", "--no-supervised", "--no-augment", "--force",
+                                                "--early-stop"};
+    return flags.count(s) > 0;
+}
+
+bool is_known_option(const std::string& s) {
+    if (s == "--threads" || s == "--help") return true;
+    for (const auto& c : commands())
+        for (const auto& o : c.options)
+            if (o == s) return true;
+    return false;
 }
 
 struct Args {
@@ -111,134 +196,141 @@ struct Args {
                                                                                       precision = "fp32";
     int steps = 25, count = 1, ti_steps = 5000, resolution = 0, per_class = 0, batch = 1, ti_batch = 1, nti_inner = 10;
     double alpha = 1.0, nti_lr = 1e-2;
-    bool force = false, early_stop = false, steps_given = false;
+    bool force = false, early_stop = false;
     std::string format = "diffusers", teacher, head = "logistic_regression", student = "conv4", validation, run;
     std::string teacher_features = "pooled", student_init, data;
     int episodes = 10, queries = 0, finetune_blocks = 0, finetune_steps = 100;
     double target = 0.02;
-    bool classic_given = false;
-    double width = 1.0, lr = 1e-3, crop_min = 0.08, feature_weight = 0.0;
+    double width = 1.0, lr = 1e-3, crop_min = 0.08, feature_weight = 0.0, temperature = 4.0, ce_weight = 0.0;
     bool no_supervised = false, no_augment = false;
     int input_size = 84, epochs = 30, classic = 0, stage_match = 0;
-    bool no_synthetic = false, batch_given = false;
+    bool no_synthetic = false;
     double guidance = 7.5;
     unsigned long long seed = 0;
     int threads = 0;
+    bool help = false;
     std::vector<std::string> files;
+    std::set<std::string> given;  ///< the options on the command line
+    bool has(const char* option) const { return given.count(option) > 0; }
 };
 
+// A whole number, or a decimal number where `real`; anything left over is an error.
+double number_of(const std::string& option, const std::string& v, bool real) {
+    try {
+        std::size_t used = 0;
+        const double x   = real ? std::stod(v, &used) : static_cast<double>(std::stoi(v, &used));
+        if (used != v.size() || !std::isfinite(x)) throw std::invalid_argument("trailing");
+        return x;
+    } catch (const std::exception&) {
+        throw tint::Error(std::string("option ") + option + " needs " + (real ? "a number" : "a whole number") + ", not '" +
+                          v + "'");
+    }
+}
+
+// Returns false when there is no command. Options are checked against the command's own list, so
+// that a misplaced one is refused instead of silently ignored.
 bool parse(int argc, char** argv, Args& a) {
     if (argc < 2) return false;
     a.command = argv[1];
+    if (a.command == "help" || a.command == "--help" || a.command == "-h") {
+        a.help = true;
+        a.command.clear();
+        if (argc >= 3) a.command = argv[2];
+        return true;
+    }
+    const CommandInfo* cmd = find_command(a.command);
+    if (!cmd) return false;
     for (int i = 2; i < argc; ++i) {
         std::string s = argv[i];
-        auto value    = [&](std::string& out) {
-            if (i + 1 >= argc) throw tint::Error("option " + s + " needs a value");
-            out = argv[++i];
-        };
-        if (s == "--project") value(a.project);
-        else if (s == "--name") value(a.name);
-        else if (s == "--class") value(a.cls);
-        else if (s == "--folders") value(a.folders);
-        else if (s == "--model") value(a.model);
-        else if (s == "--prompt") value(a.prompt);
-        else if (s == "--negative") value(a.negative);
-        else if (s == "--out") value(a.out);
-        else if (s == "--image") value(a.image);
-        else if (s == "--size") value(a.size);
-        else if (s == "--device") value(a.device);
-        else if (s == "--precision") value(a.precision);
-        else if (s == "--format") value(a.format);
-        else if (s == "--teacher") value(a.teacher);
-        else if (s == "--head") value(a.head);
-        else if (s == "--student") value(a.student);
-        else if (s == "--validation") value(a.validation);
-        else if (s == "--run") value(a.run);
-        else if (s == "--teacher-features") value(a.teacher_features);
-        else if (s == "--student-init") value(a.student_init);
-        else if (s == "--data") value(a.data);
-        else if (s == "--no-synthetic") a.no_synthetic = true;
-        else if (s == "--no-supervised") a.no_supervised = true;
-        else if (s == "--no-augment") a.no_augment = true;
-        else if (s == "--width" || s == "--lr" || s == "--input-size" || s == "--epochs" || s == "--classic" ||
-                 s == "--episodes" || s == "--queries" || s == "--target" || s == "--teacher-finetune" ||
-                 s == "--teacher-finetune-steps" || s == "--crop-min" || s == "--feature-weight" || s == "--stage-match") {
-            std::string v;
-            value(v);
+        if (s == "--help" || s == "-h") {
+            a.help = true;
+            return true;
+        }
+        if (s.rfind("--", 0) == 0) {
+            if (!is_known_option(s)) throw tint::Error("unknown option " + s + " (tintbench-cli " + a.command + " --help)");
+            if (s != "--threads" && std::find(cmd->options.begin(), cmd->options.end(), s) == cmd->options.end())
+                throw tint::Error("option " + s + " does not apply to " + a.command + " (tintbench-cli " + a.command + " --help)");
+            if (!a.given.insert(s).second) throw tint::Error("option " + s + " is given twice");
+        } else if (!cmd->takes_files) {
+            throw tint::Error("unexpected word '" + s + "': " + a.command +
+                              " takes only options (put a text with spaces in quotes)");
+        } else {
+            a.files.push_back(s);
+            continue;
+        }
+        if (is_flag(s)) {
+            if (s == "--no-synthetic") a.no_synthetic = true;
+            else if (s == "--no-supervised") a.no_supervised = true;
+            else if (s == "--no-augment") a.no_augment = true;
+            else if (s == "--force") a.force = true;
+            else a.early_stop = true;
+            continue;
+        }
+        if (i + 1 >= argc) throw tint::Error("option " + s + " needs a value");
+        const std::string v = argv[++i];
+        if (is_known_option(v)) throw tint::Error("option " + s + " needs a value, not the option " + v);
+        auto whole = [&] { return static_cast<int>(number_of(s, v, false)); };
+        auto real  = [&] { return number_of(s, v, true); };
+        if (s == "--project") a.project = v;
+        else if (s == "--name") a.name = v;
+        else if (s == "--class") a.cls = v;
+        else if (s == "--folders") a.folders = v;
+        else if (s == "--model") a.model = v;
+        else if (s == "--prompt") a.prompt = v;
+        else if (s == "--negative") a.negative = v;
+        else if (s == "--out") a.out = v;
+        else if (s == "--image") a.image = v;
+        else if (s == "--size") a.size = v;
+        else if (s == "--device") a.device = v;
+        else if (s == "--precision") a.precision = v;
+        else if (s == "--format") a.format = v;
+        else if (s == "--teacher") a.teacher = v;
+        else if (s == "--head") a.head = v;
+        else if (s == "--student") a.student = v;
+        else if (s == "--validation") a.validation = v;
+        else if (s == "--run") a.run = v;
+        else if (s == "--teacher-features") a.teacher_features = v;
+        else if (s == "--student-init") a.student_init = v;
+        else if (s == "--data") a.data = v;
+        else if (s == "--width") a.width = real();
+        else if (s == "--lr") a.lr = real();
+        else if (s == "--target") a.target = real();
+        else if (s == "--crop-min") a.crop_min = real();
+        else if (s == "--feature-weight") a.feature_weight = real();
+        else if (s == "--temperature") a.temperature = real();
+        else if (s == "--ce-weight") a.ce_weight = real();
+        else if (s == "--alpha") a.alpha = real();
+        else if (s == "--nti-lr") a.nti_lr = real();
+        else if (s == "--guidance") a.guidance = real();
+        else if (s == "--input-size") a.input_size = whole();
+        else if (s == "--epochs") a.epochs = whole();
+        else if (s == "--episodes") a.episodes = whole();
+        else if (s == "--queries") a.queries = whole();
+        else if (s == "--teacher-finetune") a.finetune_blocks = whole();
+        else if (s == "--teacher-finetune-steps") a.finetune_steps = whole();
+        else if (s == "--stage-match") a.stage_match = whole();
+        else if (s == "--classic") a.classic = whole();
+        else if (s == "--ti-steps") a.ti_steps = whole();
+        else if (s == "--resolution") a.resolution = whole();
+        else if (s == "--per-class") a.per_class = whole();
+        else if (s == "--batch") a.batch = whole();
+        else if (s == "--ti-batch") a.ti_batch = whole();
+        else if (s == "--nti-inner") a.nti_inner = whole();
+        else if (s == "--steps") a.steps = whole();
+        else if (s == "--count") a.count = whole();
+        else if (s == "--seed") {
             try {
                 std::size_t used = 0;
-                if (s == "--width") a.width = std::stod(v, &used);
-                else if (s == "--lr") a.lr = std::stod(v, &used);
-                else if (s == "--target") a.target = std::stod(v, &used);
-                else if (s == "--crop-min") a.crop_min = std::stod(v, &used);
-                else if (s == "--feature-weight") a.feature_weight = std::stod(v, &used);
-                else {
-                    int n = std::stoi(v, &used);
-                    if (s == "--input-size") a.input_size = n;
-                    else if (s == "--epochs") a.epochs = n;
-                    else if (s == "--episodes") a.episodes = n;
-                    else if (s == "--queries") a.queries = n;
-                    else if (s == "--teacher-finetune") a.finetune_blocks = n;
-                    else if (s == "--teacher-finetune-steps") a.finetune_steps = n;
-                    else if (s == "--stage-match") a.stage_match = n;
-                    else a.classic = n, a.classic_given = true;
-                }
+                if (v.empty() || v[0] < '0' || v[0] > '9') throw std::invalid_argument("not a whole number");  // stoull takes "-1"
+                a.seed = std::stoull(v, &used);
                 if (used != v.size()) throw std::invalid_argument("trailing");
             } catch (const std::exception&) {
-                throw tint::Error("option " + s + " needs a number, not '" + v + "'");
+                throw tint::Error("option --seed needs a whole number of zero or more, not '" + v + "'");
             }
-        }
-        else if (s == "--force") a.force = true;
-        else if (s == "--early-stop") a.early_stop = true;
-        else if (s == "--ti-steps" || s == "--resolution" || s == "--per-class" || s == "--batch" || s == "--ti-batch" ||
-                 s == "--nti-inner" || s == "--alpha" || s == "--nti-lr") {
-            std::string v;
-            value(v);
-            try {
-                std::size_t used = 0;
-                if (s == "--alpha") a.alpha = std::stod(v, &used);
-                else if (s == "--nti-lr") a.nti_lr = std::stod(v, &used);
-                else {
-                    int n = std::stoi(v, &used);
-                    if (s == "--ti-steps") a.ti_steps = n;
-                    else if (s == "--resolution") a.resolution = n;
-                    else if (s == "--per-class") a.per_class = n;
-                    else if (s == "--batch") a.batch = n, a.batch_given = true;
-                    else if (s == "--ti-batch") a.ti_batch = n;
-                    else a.nti_inner = n;
-                }
-                if (used != v.size()) throw std::invalid_argument("trailing");
-            } catch (const std::exception&) {
-                throw tint::Error("option " + s + " needs a number, not '" + v + "'");
-            }
-        }
-        else if (s == "--steps" || s == "--count" || s == "--guidance" || s == "--seed") {
-            std::string v;
-            value(v);
-            try {
-                std::size_t used = 0;
-                if (s == "--steps") a.steps = std::stoi(v, &used), a.steps_given = true;
-                else if (s == "--count") a.count = std::stoi(v, &used);
-                else if (s == "--guidance") a.guidance = std::stod(v, &used);
-                else if (v.empty() || v[0] < '0' || v[0] > '9') throw std::invalid_argument("not a whole number");  // stoull takes "-1"
-                else a.seed = std::stoull(v, &used);
-                if (used != v.size()) throw std::invalid_argument("trailing");
-            } catch (const std::exception&) {
-                throw tint::Error("option " + s + " needs a number, not '" + v + "'");
-            }
-        }
-        else if (s == "--threads") {
-            std::string v;
-            value(v);
-            try {
-                std::size_t used = 0;
-                a.threads = std::stoi(v, &used);
-                if (used != v.size() || a.threads < 1) throw std::invalid_argument("not a positive whole number");
-            } catch (const std::exception&) {
-                throw tint::Error("option --threads needs a positive whole number, not '" + v + "'");
-            }
-        } else if (s.rfind("--", 0) == 0) throw tint::Error("unknown option " + s);
-        else a.files.push_back(s);
+        } else if (s == "--threads") {
+            a.threads = static_cast<int>(number_of(s, v, false));
+            if (a.threads < 1) throw tint::Error("option --threads needs a positive whole number, not '" + v + "'");
+        } else throw tint::Error("internal: option " + s + " is not handled");
     }
     return true;
 }
@@ -275,21 +367,33 @@ private:
     double smoothed_ = 0;
 };
 
+// A path as typed, made absolute: settings saved in the project must not depend on the folder
+// the command was started from.
+std::string absolute_path(const std::string& path) {
+    if (path.empty()) return path;
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return ec ? path : abs.lexically_normal().string();
+}
+
+// The project's inversion settings (what the workbench shows), with the options given on the
+// command line in their place.
 tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
-    tint::TintSettings s;
-    s.model_dir = !a.model.empty() ? a.model : p.data().models.generator_dir;
+    tint::TintSettings s = tint::tint_settings_from_json(p.data().tint_settings, p.root() + "/project.json: tint");
+    s.model_dir = absolute_path(!a.model.empty() ? a.model : p.data().models.generator_dir);
     if (s.model_dir.empty())
         throw tint::Error("no generator model: pass --model DIR (a Stable Diffusion folder in diffusers layout) or set one in the project");
     s.device    = a.device;
     s.precision = a.precision;
-    s.ti_steps  = a.ti_steps;
-    if (a.steps_given) s.steps = a.steps;
-    s.resolution      = a.resolution;
-    s.seed            = a.seed;
-    s.ti_early_stop   = a.early_stop;
-    s.ti_batch        = a.ti_batch;
-    s.nti_inner_steps = a.nti_inner;
-    s.nti_lr          = a.nti_lr;
+    if (a.has("--ti-steps")) s.ti_steps = a.ti_steps;
+    if (a.has("--steps")) s.steps = a.steps;
+    if (a.has("--guidance")) s.guidance = a.guidance;
+    if (a.has("--resolution")) s.resolution = a.resolution;
+    if (a.has("--seed") && a.command == "invert") s.seed = a.seed;  // synthesize's --seed is its sampling seed
+    if (a.has("--early-stop")) s.ti_early_stop = true;
+    if (a.has("--ti-batch")) s.ti_batch = a.ti_batch;
+    if (a.has("--nti-inner")) s.nti_inner_steps = a.nti_inner;
+    if (a.has("--nti-lr")) s.nti_lr = a.nti_lr;
     return s;
 }
 
@@ -308,31 +412,38 @@ std::string shipped_teacher() {
     return d;
 }
 
-std::string student_init_dir(const Args& a) {
-    if (a.student_init.empty()) return {};
-    if (a.student_init != "imagenet") throw tint::Error("unknown --student-init '" + a.student_init + "' (imagenet)");
+std::string student_init_dir(const std::string& student_init) {
+    if (student_init.empty()) return {};
+    if (student_init != "imagenet") throw tint::Error("unknown --student-init '" + student_init + "' (imagenet)");
     return shipped_teacher();
 }
 
-// The settings distill and benchmark share (DistillSpec and BenchmarkSpec name them alike).
+// The settings distill and benchmark share (DistillSpec and BenchmarkSpec name them alike): those
+// given on the command line replace the spec's.
 template <class Spec>
 void set_training_options(Spec& spec, const Args& a) {
-    spec.teacher_features        = a.teacher_features;
-    spec.teacher_finetune_blocks = a.finetune_blocks;
-    spec.teacher_finetune_steps  = a.finetune_steps;
-    spec.head                    = a.head;
-    spec.student                 = a.student;
-    spec.width                   = a.width;
-    spec.student_init            = a.student_init;
-    spec.student_init_dir        = student_init_dir(a);
-    spec.input_size              = a.input_size;
-    spec.crop_min                = a.crop_min;
-    spec.feature_weight          = a.feature_weight;
-    spec.stage_match_epochs      = a.stage_match;
-    spec.epochs                  = a.epochs;
-    if (a.batch_given) spec.batch_size = a.batch;
-    spec.lr                      = a.lr;
-    spec.seed                    = a.seed;
+    if (a.has("--teacher-features")) spec.teacher_features = a.teacher_features;
+    if (a.has("--teacher-finetune")) spec.teacher_finetune_blocks = a.finetune_blocks;
+    if (a.has("--teacher-finetune-steps")) spec.teacher_finetune_steps = a.finetune_steps;
+    if (a.has("--head")) spec.head = a.head;
+    if (a.has("--student")) spec.student = a.student;
+    if (a.has("--width")) spec.width = a.width;
+    if (a.has("--student-init")) spec.student_init = a.student_init;
+    spec.student_init_dir = student_init_dir(spec.student_init);
+    if (a.has("--input-size")) spec.input_size = a.input_size;
+    if (a.has("--crop-min")) spec.crop_min = a.crop_min;
+    if (a.has("--feature-weight")) spec.feature_weight = a.feature_weight;
+    if (a.has("--stage-match")) spec.stage_match_epochs = a.stage_match;
+    if (a.has("--epochs")) spec.epochs = a.epochs;
+    if (a.has("--batch")) spec.batch_size = a.batch;
+    if (a.has("--lr")) spec.lr = a.lr;
+    if (a.has("--temperature")) spec.temperature = a.temperature;
+    if (a.has("--ce-weight")) spec.alpha = a.ce_weight;
+    if (a.has("--seed")) spec.seed = a.seed;
+    if (a.has("--classic")) {
+        if (a.classic < 0) throw tint::Error("option --classic needs a number of images per class of zero or more");
+        spec.classic_per_class = a.classic;
+    }
 }
 
 // Refuses an output file whose folder is missing or not writable before hours of work, not after.
@@ -360,7 +471,6 @@ int run_benchmark(const Args& a, tint::JobContext& ctx) {
     spec.episodes          = a.episodes;
     spec.queries           = a.queries;
     spec.target_half_width = a.target;
-    if (a.classic_given) spec.classic_per_class = a.classic;
     spec.distilled_augment = !a.no_augment;  // the distilled student only
     spec.train_supervised  = !a.no_supervised;
     std::printf("benchmark on %s: %d episodes, %d-way %d-shot, teacher %s (%s, %s head), student %s x%g%s at %d px, "
@@ -435,15 +545,19 @@ std::vector<int> class_selection(const Args& a, const tint::Project& p) {
 int print_failures(const tint::ImportReport& r) {
     std::printf("imported %zu image(s)\n", r.imported.size());
     for (const auto& f : r.failed) std::printf("not imported: %s: %s\n", f.path.c_str(), f.reason.c_str());
-    if (r.cancelled) std::printf("cancelled\n");
-    return r.failed.empty() ? 0 : 1;
+    if (r.cancelled) std::printf("stopped on request; the images imported so far are in the project\n");
+    return r.cancelled ? 130 : r.failed.empty() ? 0 : 1;
 }
 
 std::pair<int, int> spec_from_size(const std::string& size) {
     auto x = size.find('x');
     try {
         if (x == std::string::npos) throw std::invalid_argument("no x");
-        return {std::stoi(size.substr(0, x)), std::stoi(size.substr(x + 1))};
+        std::size_t used_w = 0, used_h = 0;
+        const std::string w = size.substr(0, x), h = size.substr(x + 1);
+        std::pair<int, int> r{std::stoi(w, &used_w), std::stoi(h, &used_h)};
+        if (used_w != w.size() || used_h != h.size()) throw std::invalid_argument("trailing");
+        return r;
     } catch (const std::exception&) {
         throw tint::Error("--size must look like 512x512, not '" + size + "'");
     }
@@ -452,6 +566,8 @@ std::pair<int, int> spec_from_size(const std::string& size) {
 tint::GenerateSpec spec_from(const Args& a) {
     if (a.model.empty()) throw tint::Error(a.command + " needs --model DIR (a Stable Diffusion folder in diffusers layout)");
     if (a.out.empty()) throw tint::Error(a.command + " needs --out FILE.png");
+    if (a.count < 1) throw tint::Error("option --count needs a number of images of one or more, not " + std::to_string(a.count));
+    check_output_writable(a.out);  // before the model loads and the images are made
     tint::GenerateSpec s;
     s.model_dir       = a.model;
     s.prompt          = a.prompt;
@@ -466,11 +582,11 @@ tint::GenerateSpec spec_from(const Args& a) {
     return s;
 }
 
+// FILE.png for one image; FILE-1.png, FILE-2.png, ... for several (a dot in a folder name stays).
 std::string numbered(const std::string& out, int k, int count) {
     if (count == 1) return out;
-    auto dot = out.rfind('.');
-    std::string stem = dot == std::string::npos ? out : out.substr(0, dot);
-    return stem + "-" + std::to_string(k + 1) + ".png";
+    std::filesystem::path p(out);
+    return (p.parent_path() / (p.stem().string() + "-" + std::to_string(k + 1) + ".png")).string();
 }
 
 int run(const Args& a) {
@@ -512,12 +628,14 @@ int run(const Args& a) {
             group_for(a.cls, a.files);
         }
         tint::ImportReport r = tint::stage_support_images(p.root(), groups, known, 160, ctx);
-        p.add_staged(r.imported);
+        p.add_staged(r.imported);  // also after Ctrl-C: the files copied so far are recorded
         return print_failures(r);
     }
     if (a.command == "generate") {
         tint::GenerateSpec spec = spec_from(a);
+        g_stop_after_item       = spec.count > 1;  // the first Ctrl-C keeps the images already made
         auto images = tint::generate_images(spec, ctx);
+        g_stop_after_item = false;
         for (std::size_t k = 0; k < images.size(); ++k) {
             std::string file = numbered(a.out, int(k), spec.count);
             tint::save_png(images[k], file);
@@ -529,6 +647,10 @@ int run(const Args& a) {
     if (a.command == "invert") {
         tint::Project p = tint::Project::open(a.project);
         auto settings   = tint_settings(a, p);
+        // The settings become the project's, as in the workbench: a later synthesize, invert or the
+        // workbench itself then finds these inversions up to date instead of recomputing them.
+        const std::string settings_json = tint::tint_settings_to_json(settings);
+        if (settings_json != p.data().tint_settings) p.set_workflow_settings(settings_json, p.data().distill_settings);
         ConsoleEvents ev;
         tint::TintEngine engine;
         engine.invert(p.root(), p.data(), class_selection(a, p), settings, ev, ctx, a.force);
@@ -549,6 +671,7 @@ int run(const Args& a) {
         if (spec.per_class <= 0) throw tint::Error("synthesize needs --per-class N (a positive number)");
         spec.seed  = a.seed;
         spec.alpha = a.alpha;
+        if (a.batch < 1) throw tint::Error("option --batch needs a number of images of one or more, not " + std::to_string(a.batch));
         spec.batch = a.batch;
         if (!a.size.empty()) {
             auto s = spec_from_size(a.size);
@@ -574,15 +697,22 @@ int run(const Args& a) {
     }
     if (a.command == "distill") {
         tint::Project p = tint::Project::open(a.project);
+        // Settings: a run that exists resumes with its own (options given here must not change
+        // them: the run refuses); a new run has the defaults and the options given, so that a
+        // command line describes its run whatever was done before.
         tint::DistillSpec spec;
-        spec.teacher_dir = !a.teacher.empty() ? a.teacher : p.data().models.teacher_dir;
+        bool resuming = false;
+        if (!a.run.empty())
+            for (const auto& r : tint::list_runs(p.root()))
+                if (r.id == a.run) spec = r.spec, resuming = true;
+        if (a.has("--teacher")) spec.teacher_dir = absolute_path(a.teacher);
+        else if (!resuming) spec.teacher_dir = p.data().models.teacher_dir;
         if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
         set_training_options(spec, a);
-        spec.classic_per_class = a.classic;
-        spec.use_synthetic     = !a.no_synthetic;
-        spec.train_augment     = !a.no_augment;
-        spec.validation_dir    = a.validation;
-        spec.run_id            = a.run;
+        if (a.has("--no-synthetic")) spec.use_synthetic = false;
+        if (a.has("--no-augment")) spec.train_augment = false;
+        if (a.has("--validation")) spec.validation_dir = absolute_path(a.validation);
+        spec.run_id = a.run;
         struct Events : tint::DistillEvents {
             void epoch(const tint::DistillEpoch& e) override {
                 std::printf("\repoch %d: loss %.4f", e.epoch, e.train_loss);
@@ -593,9 +723,10 @@ int run(const Args& a) {
         } ev;
         auto r = tint::run_distillation(p.root(), p.data(), spec, ev, ctx);
         if (r.teacher_accuracy >= 0) std::printf("teacher accuracy on the validation folder: %.3f\n", r.teacher_accuracy);
+        const std::string stopped = r.stopped_early ? " (stopped on request; resume with --run " + r.run_id + ")" : "";
         std::printf("run %s: %d training images, %zu epochs%s\n", r.run_id.c_str(), r.train_images, r.history.size(),
-                    r.stopped_early ? " (stopped on request)" : "");
-        return 0;
+                    stopped.c_str());
+        return r.stopped_early ? 130 : 0;
     }
     if (a.command == "benchmark") return run_benchmark(a, ctx);
     if (a.command == "export") {
@@ -604,9 +735,7 @@ int run(const Args& a) {
         auto r = tint::export_run_onnx(p.root(), p.data(), a.run, a.out);
         std::printf("wrote %s (%lld bytes); OpenCV dnn matches LibTorch on %d images (largest difference %.2e)\n",
                     r.path.c_str(), r.file_size, r.images_checked, r.max_abs_diff);
-        std::string names;
-        for (const auto& n : r.class_names) names += (names.empty() ? "" : ", ") + n;
-        std::printf("outputs, in order: %s\n", names.c_str());
+        std::printf("outputs, in order: %s\n", tint::join(r.class_names).c_str());
         return 0;
     }
     if (a.command == "roundtrip") {
@@ -618,7 +747,7 @@ int run(const Args& a) {
         std::printf("wrote %s, PSNR %.2f dB\n", a.out.c_str(), r.psnr_db);
         return 0;
     }
-    return usage();
+    throw tint::Error("internal: command " + a.command + " is not handled");
 }
 
 }  // namespace
@@ -635,7 +764,21 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_sigint);
     Args a;
     try {
-        if (!parse(argc, argv, a)) return usage();
+        if (!parse(argc, argv, a)) {
+            if (argc >= 2) std::fprintf(stderr, "unknown command '%s'\n", argv[1]);
+            print_usage(stderr);
+            return 2;
+        }
+        if (a.help) {
+            const CommandInfo* c = a.command.empty() ? nullptr : find_command(a.command);
+            if (!a.command.empty() && !c) {
+                std::fprintf(stderr, "unknown command '%s'\n", a.command.c_str());
+                print_usage(stderr);
+                return 2;
+            }
+            print_usage(stdout, c);
+            return 0;
+        }
         return run(a);
     } catch (const tint::Cancelled&) {
         std::fprintf(stderr, "\ncancelled\n");

@@ -268,8 +268,18 @@ private Q_SLOTS:
         auto r = tint::stage_support_images(base.string(), {{"c", files}}, {}, 32, after);
         QVERIFY(r.cancelled);
         QCOMPARE(int(r.imported.size()), 3);  // the item being worked on when asked is finished
+        // "Stop now" also returns the files already copied, so that they are recorded: a thrown
+        // Cancelled had left copied files in the class folder that project.json never listed.
         StopAfter now(tint::CancelMode::Now);
-        QVERIFY_THROWS_EXCEPTION(tint::Cancelled, tint::stage_support_images(base.string(), {{"d", files}}, {}, 32, now));
+        auto rn = tint::stage_support_images(base.string(), {{"d", files}}, {}, 32, now);
+        QVERIFY(rn.cancelled);
+        QCOMPARE(int(rn.imported.size()), 3);
+        int copied = 0;
+        for (const auto& e : fs::directory_iterator(base / "support" / "d")) {
+            (void)e;
+            ++copied;
+        }
+        QCOMPARE(copied, 3);
     }
 };
 

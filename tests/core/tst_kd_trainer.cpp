@@ -343,6 +343,22 @@ private Q_SLOTS:
             QVERIFY2(r.reason.find("cache unreadable") == 0, r.reason.c_str());
             QVERIFY(torch::allclose(r.features, direct, 1e-5, 1e-5));
         }
+        // Damaged probabilities (a NaN, a negative value, a row that is no distribution) are not
+        // trusted either: the file carries no checksum, and they would reach the loss.
+        const torch::Tensor good = soft_labels(*teacher_, *head_, sub, classes_, c).probabilities;
+        for (int damage = 0; damage < 3; ++damage) {
+            auto f            = tint::io::SafetensorsFile::open(c);
+            const auto meta   = f.metadata();
+            torch::Tensor bad = f.read("probabilities").clone();
+            if (damage == 0) bad[1][0] = std::nanf("");
+            if (damage == 1) bad[2][1] = -0.25f;
+            if (damage == 2) bad[3] = bad[3] * 0.5;
+            tint::io::save_safetensors(c, {{"probabilities", bad}}, meta);
+            auto p = soft_labels(*teacher_, *head_, sub, classes_, c);
+            QVERIFY(!p.reused);
+            QVERIFY2(p.reason.find("cache unreadable") == 0, p.reason.c_str());
+            QVERIFY(torch::allclose(p.probabilities, good, 1e-6, 1e-6));
+        }
     }
 
     // ---- training ----

@@ -301,6 +301,13 @@ private Q_SLOTS:
         }
     }
 
+    void namesAreJoinedForMessages() {
+        QCOMPARE(tint::join({}), std::string());
+        QCOMPARE(tint::join({"daisy"}), std::string("daisy"));
+        QCOMPARE(tint::join({"daisy", "", "tulip"}), std::string("daisy, , tulip"));
+        QCOMPARE(tint::join({"a", "b"}, "|"), std::string("a|b"));
+    }
+
     void demoProjectFromBundledPhotos() {
         std::string root = fresh("demo");
         tint::SilentJobContext ctx;

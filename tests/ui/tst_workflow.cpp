@@ -349,11 +349,32 @@ private Q_SLOTS:
         dis->setSpec(spec);
         trained.clear();
         dis->startButton()->click();
-        QTRY_VERIFY_WITH_TIMEOUT(dis->lossPlot()->pointCount(0) >= 1, kLong);
+        // While it trains, the student exports wait (the engine runs one job at a time).
+        QVERIFY(!w->exportAction(0)->isEnabled());
+        QVERIFY(!w->exportAction(3)->isEnabled());
+        // Stopped once an epoch is stored (metrics.json is written after each epoch).
+        QString live;
+        auto liveRunHasAnEpoch = [&] {
+            const QString runsDir = project->rootPath() + QStringLiteral("/runs/");
+            for (const QString& r : QDir(runsDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+                if (r != runId && QFileInfo::exists(runsDir + r + QStringLiteral("/metrics.json"))) live = r;
+            return !live.isEmpty();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(liveRunHasAnEpoch(), kLong);
+        dis->stopButton()->click();
+        QVERIFY(trained.wait(kLong));
+        QCOMPARE(trained.first().at(1).toBool(), false);
+        // Resumed: the plots keep the stored epochs from the start, the new steps continue them.
+        trained.clear();
+        QCOMPARE(dis->selectedRun(), live);
+        QVERIFY(dis->resumeButton()->isEnabled());
+        dis->resumeButton()->click();
+        QVERIFY2(dis->lossPlot()->pointCount(0) >= 1, "a resumed run's earlier epochs were cleared from the plot");
         dis->stopButton()->click();
         QVERIFY(trained.wait(kLong));
         QCOMPARE(trained.first().at(1).toBool(), false);
         const QString stopped = trained.first().at(0).toString();
+        QCOMPARE(stopped, live);
         QVERIFY(stopped.startsWith(QStringLiteral("run-")) && stopped != runId);
         QCOMPARE(dis->selectedRun(), stopped);
         QCOMPARE(dis->runsModel()->rowCount(), 2);

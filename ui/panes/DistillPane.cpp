@@ -374,8 +374,12 @@ void DistillPane::setRuns(const std::vector<tint::RunSummary>& runs) {
             << new QStandardItem(QString::number(r.train_images));
         m_runs->appendRow(row);
     }
-    if (!keep.isEmpty()) selectRun(keep);
-    else if (!runs.empty() && !m_running) selectRun(QString::fromStdString(runs.front().id));
+    // The run shown before, when it is still there (another project has other runs); otherwise the
+    // newest, or empty plots: curves of a run that is not listed are never left on screen.
+    if (keep.isEmpty() || !selectRun(keep)) {
+        if (!runs.empty() && !m_running) selectRun(QString::fromStdString(runs.front().id));
+        else if (!m_running) clearPlots();
+    }
     updateRunButtons();
 }
 
@@ -384,25 +388,36 @@ QString DistillPane::selectedRun() const {
     return i.isValid() ? m_runs->item(i.row(), 0)->text() : QString();
 }
 
-void DistillPane::selectRun(const QString& id) {
+bool DistillPane::selectRun(const QString& id) {
     for (int r = 0; r < m_runs->rowCount(); ++r)
         if (m_runs->item(r, 0)->text() == id) {
             m_runsView->selectionModel()->setCurrentIndex(m_runs->index(r, 0),
                                                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             if (!m_running) showRun(m_runData[std::size_t(r)]);
-            return;
+            return true;
         }
+    return false;
+}
+
+void DistillPane::clearPlots() {
+    m_loss->clear();
+    m_accuracy->clear();
+    showConfusion({});
 }
 
 void DistillPane::showRun(const tint::RunSummary& run) {
     m_loss->clear();
     m_accuracy->clear();
-    for (const auto& e : run.history) {
+    showHistory(run.history);
+    showConfusion(run.history.empty() ? std::vector<std::vector<long long>>{} : run.history.back().confusion, run.class_names);
+}
+
+void DistillPane::showHistory(const std::vector<tint::DistillEpoch>& history) {
+    for (const auto& e : history) {
         m_loss->append(0, e.epoch, e.train_loss);  // per epoch: the steps are not stored
         if (e.accuracy >= 0) m_accuracy->append(0, e.epoch, 100.0 * e.accuracy);
         if (e.agreement >= 0) m_accuracy->append(1, e.epoch, 100.0 * e.agreement);
     }
-    showConfusion(run.history.empty() ? std::vector<std::vector<long long>>{} : run.history.back().confusion, run.class_names);
 }
 
 void DistillPane::showConfusion(const std::vector<std::vector<long long>>& confusion, const std::vector<std::string>& classNames) {
@@ -435,9 +450,19 @@ void DistillPane::showConfusion(const std::vector<std::vector<long long>>& confu
 void DistillPane::beginLive(const QString& runId) {
     m_liveRun       = runId;
     m_stepsPerEpoch = 0;
+    m_liveClasses.clear();
+    for (int i = 0; i < m_project->classCount(); ++i) m_liveClasses.push_back(m_project->classAt(i)->name);
     m_loss->clear();
     m_accuracy->clear();
-    showConfusion({});
+    // A resumed run keeps its earlier epochs on the plots; the new steps continue them.
+    for (const auto& r : m_runData)
+        if (QString::fromStdString(r.id) == runId) {
+            if (!r.class_names.empty()) m_liveClasses = r.class_names;
+            showHistory(r.history);
+            showConfusion(r.history.empty() ? std::vector<std::vector<long long>>{} : r.history.back().confusion, m_liveClasses);
+            return;
+        }
+    showConfusion({}, m_liveClasses);
 }
 
 void DistillPane::onStep(int epoch, qint64 step, qint64 total, double loss) {
@@ -448,7 +473,7 @@ void DistillPane::onStep(int epoch, qint64 step, qint64 total, double loss) {
 void DistillPane::onEpoch(const tint::DistillEpoch& e) {
     if (e.accuracy >= 0) m_accuracy->append(0, e.epoch, 100.0 * e.accuracy);
     if (e.agreement >= 0) m_accuracy->append(1, e.epoch, 100.0 * e.agreement);
-    if (!e.confusion.empty()) showConfusion(e.confusion);
+    if (!e.confusion.empty()) showConfusion(e.confusion, m_liveClasses);  // the run's classes, as they were at its start
     m_status->setText(e.accuracy >= 0 ? tr("Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4")
                                             .arg(e.epoch)
                                             .arg(e.train_loss, 0, 'g', 4)

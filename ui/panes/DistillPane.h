@@ -48,7 +48,8 @@ public:
     QString selectedRun() const;
     /// The selected run has a trained student (what the exports need).
     bool selectedRunHasStudent() const;
-    void selectRun(const QString& id);
+    /// Selects the run and shows its curves; false (and nothing changed) when there is no such run.
+    bool selectRun(const QString& id);
     void setRunning(bool running);
     /// Progress line with the ETA from the job's progress.
     void setProgressText(const QString& text);
@@ -77,6 +78,8 @@ private:
     bool imagenetStartPossible() const;
     void updateStudentInit();
     void showRun(const tint::RunSummary& run);
+    void showHistory(const std::vector<tint::DistillEpoch>& history);
+    void clearPlots();
     /// classNames: the run's classes (rows and columns); empty: the project's current ones.
     void showConfusion(const std::vector<std::vector<long long>>& confusion, const std::vector<std::string>& classNames = {});
     /// An open project with at least two classes: what starting or resuming a run needs.
@@ -118,6 +121,7 @@ private:
     QDialog* m_cellDialog = nullptr;
     std::vector<tint::RunSummary> m_runData;
     QString m_liveRun;
+    std::vector<std::string> m_liveClasses;  ///< the classes the live run trains on
     qint64 m_stepsPerEpoch = 0;
     bool m_running         = false;
 };

@@ -35,6 +35,9 @@ bool is_plain_name(const std::string& name);
 /// `s` with A-Z made a-z (other bytes unchanged, whatever the locale).
 std::string lower_ascii(std::string s);
 
+/// The parts separated by `separator`, for lists of names in messages and files.
+std::string join(const std::vector<std::string>& parts, const std::string& separator = ", ");
+
 /// Throws tint::Error "cannot write '<file>': the folder '<folder>' does not exist" unless the
 /// folder that would hold `file` is an existing folder (the current one for a bare file name).
 void check_output_folder(const std::string& file);

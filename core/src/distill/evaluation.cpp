@@ -12,6 +12,7 @@
 #include "distill/teacher.h"
 #include "nn/students.h"
 #include "tint/Error.h"
+#include "tint/FileUtil.h"
 #include "tint/Image.h"
 #include "tint/JobContext.h"
 
@@ -20,26 +21,31 @@ namespace tint::distill {
 namespace {
 constexpr double kZ95 = 1.96;
 
-std::vector<cv::Mat> load_mats(const std::vector<std::string>& files, JobContext* ctx) {
-    std::vector<cv::Mat> mats;
-    mats.reserve(files.size());
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        if (ctx) {
-            ctx->throw_if_cancelled();
-            Progress p;
-            p.stage   = "evaluate";
-            p.step    = static_cast<long long>(i);
-            p.total   = static_cast<long long>(files.size());
-            p.message = files[i];
-            ctx->report(p);
-        }
-        mats.push_back(to_mat(load_image_rgb(files[i])));
-    }
-    return mats;
+// Files are decoded this many at a time, so that a folder of large photos is never held in memory
+// at full size all at once.
+constexpr std::size_t kDecodeChunk = 32;
+
+void report_file(JobContext* ctx, std::size_t i, std::size_t n, const std::string& file) {
+    if (!ctx) return;
+    ctx->throw_if_cancelled();
+    Progress p;
+    p.stage   = "evaluate";
+    p.step    = static_cast<long long>(i);
+    p.total   = static_cast<long long>(n);
+    p.message = file;
+    ctx->report(p);
 }
 
 torch::Tensor labels_tensor(const std::vector<std::int64_t>& labels) {
     return torch::tensor(labels, torch::kInt64);
+}
+
+// No images: count 0, an all-zero confusion matrix.
+Evaluation empty_evaluation(std::int64_t num_classes) {
+    Evaluation e;
+    e.confusion.assign(static_cast<std::size_t>(std::max<std::int64_t>(num_classes, 0)),
+                       std::vector<std::int64_t>(static_cast<std::size_t>(std::max<std::int64_t>(num_classes, 0)), 0));
+    return e;
 }
 }  // namespace
 
@@ -101,6 +107,20 @@ torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, co
     return normalized_pixels(evaluation_views(images, size), norm);
 }
 
+torch::Tensor evaluation_pixels(const std::vector<std::string>& files, int size, const Normalization& norm, JobContext* ctx) {
+    std::vector<torch::Tensor> parts;
+    for (std::size_t s = 0; s < files.size(); s += kDecodeChunk) {
+        std::vector<cv::Mat> mats;
+        for (std::size_t i = s; i < std::min(files.size(), s + kDecodeChunk); ++i) {
+            report_file(ctx, i, files.size(), files[i]);
+            mats.push_back(to_mat(load_image_rgb(files[i])));
+        }
+        parts.push_back(evaluation_pixels(mats, size, norm));
+    }
+    if (parts.empty()) return torch::empty({0, 3, size, size}, torch::kFloat32);
+    return torch::cat(parts, 0);
+}
+
 namespace {
 // f(student, chunk) over `pixels` in chunks of batch_size, in eval mode without gradients; the
 // student's mode is restored and the rows come back as float32 on the CPU.
@@ -150,7 +170,8 @@ Evaluation evaluate_student(nn::StudentImpl& student, const std::vector<std::str
                             const Normalization& norm, const torch::Tensor& teacher_probs, JobContext* ctx) {
     if (files.size() != labels.size()) throw Error("evaluation: " + std::to_string(files.size()) + " files but " +
                                                    std::to_string(labels.size()) + " labels");
-    const torch::Tensor logits = student_logits(student, evaluation_pixels(load_mats(files, ctx), input_size, norm));
+    if (files.empty()) return empty_evaluation(num_classes);
+    const torch::Tensor logits = student_logits(student, evaluation_pixels(files, input_size, norm, ctx));
     torch::Tensor teacher_pred;
     if (teacher_probs.defined()) teacher_pred = teacher_probs.argmax(1);
     return evaluate_predictions(logits.argmax(1), labels_tensor(labels), num_classes, teacher_pred);
@@ -160,9 +181,17 @@ Evaluation evaluate_teacher(Teacher& teacher, const FewShotHead& head, const std
                             const std::vector<std::int64_t>& labels, JobContext* ctx) {
     if (files.size() != labels.size()) throw Error("evaluation: " + std::to_string(files.size()) + " files but " +
                                                    std::to_string(labels.size()) + " labels");
-    std::vector<ImageU8> images;
-    for (const auto& f : files) images.push_back(load_image_rgb(f));
-    const torch::Tensor pred = head.predict_proba(teacher.features(images, ctx)).argmax(1);
+    if (files.empty()) return empty_evaluation(head.num_classes());
+    std::vector<torch::Tensor> preds;
+    for (std::size_t s = 0; s < files.size(); s += kDecodeChunk) {
+        std::vector<ImageU8> images;
+        for (std::size_t i = s; i < std::min(files.size(), s + kDecodeChunk); ++i) {
+            report_file(ctx, i, files.size(), files[i]);
+            images.push_back(load_image_rgb(files[i]));
+        }
+        preds.push_back(head.predict_proba(teacher.features(images, ctx)).argmax(1));
+    }
+    const torch::Tensor pred = torch::cat(preds, 0);
     return evaluate_predictions(pred, labels_tensor(labels), head.num_classes(), pred);
 }
 
@@ -207,6 +236,7 @@ EpisodePlan recommend_episodes(double mean, double sigma2, double target_half_wi
     for (std::int64_t M = query_step; M <= max_queries; M += query_step) {
         const double v1 = episode_mean_variance(mean, sigma2, 1, M);  // one episode's variance
         const double e  = std::max<double>(static_cast<double>(std::max<std::int64_t>(1, min_episodes)), std::ceil(v1 / per_var - 1e-9));
+        if (e > 1e12) throw Error("episode plan: the target half-width is too small to plan for");
         const double cost = e * (1.0 + query_cost * static_cast<double>(M));
         if (cost < best.cost) {
             best.cost       = cost;
@@ -222,14 +252,26 @@ EpisodeSampler::EpisodeSampler(const std::string& root) : root_(root) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw Error("episode sampler: '" + root + "' is not a folder");
+    // Every listing error names its folder: a class folder that cannot be read is not silently left out.
+    auto entries = [](const fs::path& dir) {
+        std::vector<fs::directory_entry> out;
+        std::error_code lec;
+        fs::directory_iterator it(dir, lec), end;
+        for (; !lec && it != end; it.increment(lec)) out.push_back(*it);
+        if (lec) throw Error("episode sampler: cannot list '" + dir.string() + "': " + lec.message());
+        return out;
+    };
     std::vector<fs::path> dirs;
-    for (const auto& e : fs::directory_iterator(root, ec))
-        if (e.is_directory()) dirs.push_back(e.path());
+    for (const auto& e : entries(root)) {
+        std::error_code dec;
+        if (e.is_directory(dec)) dirs.push_back(e.path());
+    }
     std::sort(dirs.begin(), dirs.end());
     for (const auto& d : dirs) {
         std::vector<std::string> files;
-        for (const auto& e : fs::directory_iterator(d, ec)) {
-            if (!e.is_regular_file()) continue;
+        for (const auto& e : entries(d)) {
+            std::error_code fec;
+            if (!e.is_regular_file(fec)) continue;
             std::string ext = e.path().extension().string();
             std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp" || ext == ".tif" ||
@@ -241,7 +283,6 @@ EpisodeSampler::EpisodeSampler(const std::string& root) : root_(root) {
         classes_.push_back(d.filename().string());
         files_.push_back(std::move(files));
     }
-    if (ec) throw Error("episode sampler: cannot list '" + root + "': " + ec.message());
 }
 
 Episode EpisodeSampler::sample(int n_way, int k_shot, int q_query, std::uint64_t seed, std::uint64_t index) const {
@@ -282,10 +323,7 @@ Episode EpisodeSampler::sample(int n_way, int k_shot, int q_query, std::uint64_t
 }
 
 ValidationFiles validation_files(const ProjectData& project, const std::string& dir) {
-    auto lower = [](std::string t) {
-        for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return t;
-    };
+    const auto lower = [](const std::string& t) { return lower_ascii(t); };
     ValidationFiles out;
     std::error_code ec;
     for (const auto& cf : scan_class_folders(dir)) {

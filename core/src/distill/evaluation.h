@@ -42,6 +42,9 @@ std::vector<cv::Mat> evaluation_views(const std::vector<cv::Mat>& images, int si
 torch::Tensor normalized_pixels(const std::vector<cv::Mat>& views, const Normalization& norm);
 /// evaluation_views() normalised: RGB CV_8UC3 images -> [N, 3, size, size].
 torch::Tensor evaluation_pixels(const std::vector<cv::Mat>& images, int size, const Normalization& norm);
+/// The same for image files, decoded a few at a time (only the small views are kept).
+torch::Tensor evaluation_pixels(const std::vector<std::string>& files, int size, const Normalization& norm,
+                                JobContext* ctx = nullptr);
 
 /// Student logits [N, C] for preprocessed pixels, `batch_size` at a time in eval mode (the
 /// student's train/eval mode is restored); on the student's device, returned on the CPU.

@@ -35,8 +35,6 @@ torch::Tensor FewShotHead::check_fit_input(const torch::Tensor& features, const 
         if (counts[c].item<std::int64_t>() == 0)
             throw Error(kind() + " head: class " + std::to_string(c) + " has no support features");
     if (!torch::isfinite(features).all().item<bool>()) throw Error(kind() + " head: the support features are not finite");
-    num_classes_ = num_classes;
-    feature_dim_ = features.size(1);
     return l2_normalize(features.to(torch::kFloat64));
 }
 
@@ -67,7 +65,7 @@ void PrototypeHead::fit(const torch::Tensor& features, const torch::Tensor& labe
     cos        = cos.scatter(1, y.unsqueeze(1), loo.unsqueeze(1));
     auto valid = counts.index_select(0, y) >= 2;
 
-    temperature_ = std::clamp(default_temperature, min_temperature, max_temperature);
+    double temperature = std::clamp(default_temperature, min_temperature, max_temperature);
     if (valid.any().item<bool>()) {
         auto s  = cos.index({valid});                        // [M, C]
         auto sy = s.gather(1, y.index({valid}).unsqueeze(1)).squeeze(1);
@@ -75,17 +73,19 @@ void PrototypeHead::fit(const torch::Tensor& features, const torch::Tensor& labe
         // increasing, so its root (the optimum) is found by bisection, on a log scale.
         auto dloss = [&](double t) { return ((s * t).softmax(1) * s).sum(1).sub(sy).mean().item<double>(); };
         double lo = std::log(min_temperature), hi = std::log(max_temperature);
-        if (dloss(min_temperature) >= 0) temperature_ = min_temperature;
-        else if (dloss(max_temperature) <= 0) temperature_ = max_temperature;
+        if (dloss(min_temperature) >= 0) temperature = min_temperature;
+        else if (dloss(max_temperature) <= 0) temperature = max_temperature;
         else {
             for (int it = 0; it < 60; ++it) {
                 const double mid = 0.5 * (lo + hi);
                 (dloss(std::exp(mid)) < 0 ? lo : hi) = mid;
             }
-            temperature_ = std::exp(0.5 * (lo + hi));
+            temperature = std::exp(0.5 * (lo + hi));
         }
     }
-    prototypes_ = protos.to(torch::kFloat32).contiguous();
+    prototypes_  = protos.to(torch::kFloat32).contiguous();
+    temperature_ = temperature;
+    fitted_as(num_classes, x.size(1));
 }
 
 torch::Tensor PrototypeHead::logits(const torch::Tensor& features) const {
@@ -159,9 +159,13 @@ void LogisticRegressionHead::fit(const torch::Tensor& features, const torch::Ten
         torch::NoGradGuard ng;
         return std::max(w.grad().abs().max().item<double>(), b.grad().abs().max().item<double>());
     };
-    // L-BFGS can return early on a tiny change of the objective; restarting it (fresh history)
-    // continues until the gradient itself is small.
+    // L-BFGS can return early on a tiny change of the objective; calling step() again (the
+    // optimiser keeps its curvature history) continues until the gradient itself is small. Each
+    // call may spend only what is left of the evaluation budget.
+    auto& lbfgs_options = static_cast<torch::optim::LBFGSOptions&>(opt.param_groups().front().options());
     for (int round = 0; round < 5 && evaluations_ < max_evaluations; ++round) {
+        const int left = max_evaluations - evaluations_;
+        lbfgs_options.max_iter(left).max_eval(left);
         opt.step(closure);
         closure();
         grad_norm_ = grad_max();
@@ -170,6 +174,7 @@ void LogisticRegressionHead::fit(const torch::Tensor& features, const torch::Ten
     torch::NoGradGuard no_grad;
     weight_ = w.detach().to(torch::kCPU, torch::kFloat32).contiguous();
     bias_   = b.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    fitted_as(num_classes, x.size(1));
 }
 
 torch::Tensor LogisticRegressionHead::logits(const torch::Tensor& features) const {

@@ -45,7 +45,13 @@ public:
 
 protected:
     /// Checks shapes and labels; returns the L2-normalised features as float64 on the features' device.
+    /// Changes nothing: a fit sets its sizes with fitted_as() once its tensors are in place, so a
+    /// fit that fails leaves the head as it was.
     torch::Tensor check_fit_input(const torch::Tensor& features, const torch::Tensor& labels, std::int64_t num_classes);
+    void fitted_as(std::int64_t num_classes, std::int64_t feature_dim) {
+        num_classes_ = num_classes;
+        feature_dim_ = feature_dim;
+    }
     torch::Tensor check_input(const torch::Tensor& features) const;
     virtual std::vector<std::pair<std::string, torch::Tensor>> tensors() const = 0;
     virtual void set_tensors(const std::vector<std::pair<std::string, torch::Tensor>>& t, const std::string& where) = 0;
@@ -90,7 +96,9 @@ private:
 ///   mean_i CE(W x_i + b, y_i) + l2 / 2 * ||W||^2      (the bias is not penalised)
 /// from zero with full-batch L-BFGS (strong Wolfe line search) in float64 until the gradient's
 /// largest entry is below `tolerance` or `max_evaluations` objective evaluations are spent. The objective is strictly
-/// convex, so the result is the unique optimum whatever the order of the supports.
+/// convex in W; in b it is flat along adding one constant to every bias, but the b-gradients sum to
+/// zero and b starts at zero, so L-BFGS stays on the zero-sum plane where the optimum is unique:
+/// the result does not depend on the order of the supports.
 class LogisticRegressionHead : public FewShotHead {
 public:
     /// Default: the lowest query log-loss on 20 seeded 5-way 5-shot episodes of the demo flowers with

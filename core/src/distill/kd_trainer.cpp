@@ -334,9 +334,7 @@ KdResult train_kd(const KdData& data, const KdOptions& o, JobContext* ctx, KdEve
 
     torch::Tensor val_pixels, val_teacher_pred;
     if (validation && !validation->files.empty()) {
-        std::vector<cv::Mat> mats;
-        for (const auto& f : validation->files) mats.push_back(to_mat(load_image_rgb(f)));
-        val_pixels = evaluation_pixels(mats, o.input_size, o.normalization);
+        val_pixels = evaluation_pixels(validation->files, o.input_size, o.normalization);
         if (validation->teacher_probs.defined()) val_teacher_pred = validation->teacher_probs.argmax(1);
     }
 

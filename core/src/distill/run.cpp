@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "distill/classic_generator.h"
@@ -22,6 +23,7 @@
 #include "distill/teacher.h"
 #include "distill/teacher_finetune.h"
 #include "export/onnx_export.h"
+#include "nn/students.h"
 #include "tint/Distill.h"
 #include "tint/Error.h"
 #include "tint/FileUtil.h"
@@ -109,6 +111,26 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     distill::check_stage_match(spec.stage_match_epochs, spec.student, spec.student_init, "distillation");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("the smallest training crop must be a fraction of the image in (0, 1], not " + std::to_string(spec.crop_min));
+    // Everything else that can be checked without the teacher is checked here, before a run folder
+    // exists or minutes of teacher passes are spent.
+    if (!(std::isfinite(spec.width) && spec.width > 0.0 && spec.width <= 4.0))
+        throw Error("the student's width multiplier must be in (0, 4], not " + std::to_string(spec.width));
+    if (!(std::isfinite(spec.lr) && spec.lr > 0.0))
+        throw Error("the learning rate must be a positive number, not " + std::to_string(spec.lr));
+    if (!(std::isfinite(spec.temperature) && spec.temperature > 0.0))
+        throw Error("the distillation temperature must be a positive number, not " + std::to_string(spec.temperature));
+    if (!(std::isfinite(spec.alpha) && spec.alpha >= 0.0))
+        throw Error("the cross-entropy weight must be zero or positive, not " + std::to_string(spec.alpha));
+    if (spec.classic_per_class < 0)
+        throw Error("the number of augmentation images per class must not be negative");
+    nn::make_student(spec.student, static_cast<std::int64_t>(project.classes.size()), spec.width);  // unknown names throw
+    distill::make_head(spec.head);
+    std::optional<distill::ValidationFiles> validation;
+    if (!spec.validation_dir.empty()) {
+        validation = distill::validation_files(project, spec.validation_dir);
+        if (validation->files.empty())
+            throw Error("the validation folder '" + spec.validation_dir + "' has no images of the project's classes");
+    }
 
     if (!spec.run_id.empty()) check_run_id(spec.run_id);
     DistillResult result;
@@ -229,13 +251,12 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
     // Optional validation folder (folder per class, names matched case-insensitively).
     distill::KdValidation val;
     const distill::KdValidation* valp = nullptr;
-    if (!spec.validation_dir.empty()) {
-        auto vf = distill::validation_files(project, spec.validation_dir);
+    if (validation) {
+        auto& vf = *validation;
         for (const auto& name : vf.ignored)
             events.message("validation folder '" + name + "' is not a class of the project; ignored");
         val.files  = std::move(vf.files);
         val.labels = std::move(vf.labels);
-        if (val.files.empty()) throw Error("the validation folder '" + spec.validation_dir + "' has no images of the project's classes");
         val.teacher_probs = distill::soft_labels(*teacher, *head, val.files, class_names,
                                                  (fs::path(root) / "cache" / "validation-soft-labels.safetensors").string(), &ctx)
                                 .probabilities;

@@ -33,6 +33,13 @@ void append_text(std::vector<std::uint8_t>& out, const std::string& s) {
     out.push_back(0);
 }
 
+// A double written so that it reads back to the same value (std::to_string keeps 6 decimals).
+std::string exact_text(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", x);
+    return buf;
+}
+
 }  // namespace
 
 std::string head_hash(const FewShotHead& head) {
@@ -41,11 +48,11 @@ std::string head_hash(const FewShotHead& head) {
     append_text(bytes, head.kind());
     append_text(bytes, std::to_string(head.num_classes()) + "x" + std::to_string(head.feature_dim()));
     if (const auto* lr = dynamic_cast<const LogisticRegressionHead*>(&head)) {
-        append_text(bytes, std::to_string(lr->l2));
+        append_text(bytes, exact_text(lr->l2));
         append_tensor_bytes(bytes, lr->weight());
         append_tensor_bytes(bytes, lr->bias());
     } else if (const auto* proto = dynamic_cast<const PrototypeHead*>(&head)) {
-        append_text(bytes, std::to_string(proto->temperature()));
+        append_text(bytes, exact_text(proto->temperature()));
         append_tensor_bytes(bytes, proto->prototypes());
     } else {
         // An unknown head type: its own serialisation is the most complete description we have.
@@ -135,6 +142,14 @@ SoftLabels soft_labels(Teacher& teacher, const FewShotHead& head, const std::vec
                 if (p.dim() != 2 || p.size(0) != static_cast<std::int64_t>(files.size()) ||
                     p.size(1) != head.num_classes())
                     throw Error("'probabilities' has an unexpected shape");
+                // Safetensors carry no checksum: damaged bytes must not reach the loss as NaN or
+                // as rows that are not distributions.
+                if (p.size(0) > 0) {
+                    if (!torch::isfinite(p).all().item<bool>() || p.min().item<float>() < 0.0f || p.max().item<float>() > 1.0f)
+                        throw Error("'probabilities' holds values outside [0, 1]");
+                    if ((p.to(torch::kFloat64).sum(1) - 1.0).abs().max().item<double>() > 1e-3)
+                        throw Error("'probabilities' has rows that do not sum to 1");
+                }
                 if (options.with_features) {
                     torch::Tensor f = file.read("features").to(torch::kFloat32);
                     if (f.dim() != 2 || f.size(0) != p.size(0) || f.size(1) != teacher.feature_dim())

@@ -1,6 +1,7 @@
 #include "distill/teacher.h"
 
 #include <algorithm>
+#include <fstream>
 #include <filesystem>
 
 #include "io/diffusers.h"
@@ -212,8 +213,34 @@ bool path_exists(const fs::path& p) {
     return fs::exists(p, ec);
 }
 
+// The first and the last MiB of a file (all of it when smaller): enough to tell two checkpoints
+// of the same architecture apart (the tensor data starts right after the header), cheap to read.
+std::string ends_hash(const fs::path& file) {
+    constexpr std::streamoff kPart = 1 << 20;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return "unreadable";
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    std::vector<std::uint8_t> bytes;
+    auto read_at = [&](std::streamoff at, std::streamoff n) {
+        const std::size_t old = bytes.size();
+        bytes.resize(old + static_cast<std::size_t>(n));
+        in.seekg(at);
+        in.read(reinterpret_cast<char*>(bytes.data() + old), n);
+        bytes.resize(old + static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+        in.clear();
+    };
+    if (size <= 2 * kPart) {
+        read_at(0, size);
+    } else {
+        read_at(0, kPart);
+        read_at(size - kPart, kPart);
+    }
+    return content_hash(bytes);
+}
+
 // Hash of what defines the features without reading gigabytes of weights: the configuration
-// files' bytes and the weight files' names and sizes.
+// files' bytes, and the weight files' names, sizes and first and last MiB.
 std::string folder_hash(const fs::path& dir) {
     std::vector<std::uint8_t> acc;
     auto add = [&](const std::string& s) { acc.insert(acc.end(), s.begin(), s.end()); };
@@ -231,7 +258,7 @@ std::string folder_hash(const fs::path& dir) {
         if (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0) {
             std::error_code sec;
             auto size = fs::file_size(it->path(), sec);
-            weights.push_back(name + ":" + std::to_string(sec ? 0 : size) + ";");
+            weights.push_back(name + ":" + std::to_string(sec ? 0 : size) + ":" + ends_hash(it->path()) + ";");
         }
     }
     std::sort(weights.begin(), weights.end());
@@ -245,11 +272,7 @@ std::string absolute_folder(const fs::path& dir) {
     return ec ? fs::absolute(dir).lexically_normal().string() : canon.string();
 }
 
-std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s.empty() ? "none" : s;
-}
+std::string names_or_none(const std::vector<std::string>& v) { return v.empty() ? "none" : tint::join(v); }
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
@@ -306,7 +329,7 @@ std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOp
     if (!cfg.is_object()) throw Error("teacher '" + folder + "': config.json is not a JSON object");
     const auto type  = io::json_get<std::string>(cfg, "model_type", "", cfg_path.string());
     const auto archs = io::json_get<std::vector<std::string>>(cfg, "architectures", {}, cfg_path.string());
-    const std::string found = "model_type '" + (type.empty() ? std::string("(none)") : type) + "', architectures " + join(archs);
+    const std::string found = "model_type '" + (type.empty() ? std::string("(none)") : type) + "', architectures " + names_or_none(archs);
 
     if (type == "dinov2") {
         if (!archs.empty() && !contains(archs, "Dinov2Model") && !contains(archs, "Dinov2ForImageClassification"))

@@ -29,6 +29,12 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string s;
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? separator : std::string()) + parts[i];
+    return s;
+}
+
 void check_output_folder(const std::string& file) {
     const std::filesystem::path parent = std::filesystem::path(file).parent_path();
     std::error_code ec;

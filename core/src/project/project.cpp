@@ -366,8 +366,9 @@ ImportReport stage_support_images(const std::string& root, const std::vector<Imp
         std::error_code ec;
         fs::create_directories(dir, ec);
         for (const auto& file : g.files) {
-            ctx.throw_if_cancelled();
-            if (ctx.stop_before_next_item()) {
+            // Either kind of stop ends the import between files and reports the files already
+            // copied (each is complete), so that the caller records them: none is left unlisted.
+            if (ctx.cancel().requested()) {
                 report.cancelled = true;
                 return report;
             }

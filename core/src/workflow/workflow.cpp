@@ -520,12 +520,7 @@ std::vector<RunPrediction> run_validation_predictions(const std::string& root, c
     std::vector<std::string> now;
     for (const auto& c : project.classes) now.push_back(c.name);
     if (trained != now) {
-        auto list = [](const std::vector<std::string>& v) {
-            std::string s;
-            for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
-            return s;
-        };
-        throw Error("the run '" + run_id + "' was trained on the classes " + list(trained) + "; the project now has " + list(now) +
+        throw Error("the run '" + run_id + "' was trained on the classes " + join(trained) + "; the project now has " + join(now) +
                     ". Start a new run to check a student on the current classes");
     }
     auto student = distill::load_kd_student((dir / "checkpoint.safetensors").string());
@@ -671,8 +666,7 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
        << ") and divide by std (" << norm.std[0] << ", " << norm.std[1] << ", " << norm.std[2]
        << "), NCHW float32. The ONNX file (opset 13) carries the same values and the class names in its metadata; "
           "the output is one logit per class, in this order: ";
-    for (std::size_t i = 0; i < names.size(); ++i) md << (i ? ", " : "") << names[i];
-    md << ".\n";
+    md << join(names) << ".\n";
     return md.str();
 }
 
