@@ -537,7 +537,14 @@ void WorkflowController::chooseOnnxFor(const QString& run) {
     QString file = QFileDialog::getSaveFileName(m_window, tr("Export the student of %1 to ONNX").arg(run),
                                                 QDir::homePath() + QStringLiteral("/%1.onnx").arg(run), tr("ONNX models (*.onnx)"));
     if (file.isEmpty()) return;
-    if (!file.endsWith(QStringLiteral(".onnx"))) file += QStringLiteral(".onnx");
+    if (!file.endsWith(QStringLiteral(".onnx"))) {
+        file += QStringLiteral(".onnx");
+        // The dialog asked about the name as typed, not about this one.
+        if (QFileInfo::exists(file) && !noDialogs() &&
+            QMessageBox::question(m_window, tr("Export the student"),
+                                  tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(file))) != QMessageBox::Yes)
+            return;
+    }
     exportOnnx(run, file);
 }
 
@@ -591,7 +598,8 @@ void WorkflowController::exportTokens(const QString& folder, int format) {
                 skipped << qs(c.name) + QStringLiteral(": ") + qs(e.what());
             }
         }
-        if (written.isEmpty()) throw tint::Error("no class has a finished textual inversion to export");
+        if (written.isEmpty())
+            throw tint::Error("no class has a finished textual inversion to export (" + skipped.join(QStringLiteral("; ")).toStdString() + ")");
         return std::function<void()>([self, written, skipped] {
             if (!self) return;
             QString msg = tr("Wrote %n token file(s):", nullptr, int(written.size())) + QLatin1Char('\n') + written.join(QLatin1Char('\n'));

@@ -461,7 +461,7 @@
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="429"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -469,12 +469,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="485"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="456"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="489"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
@@ -1642,37 +1642,37 @@ Standardvärdena används i stället.</translation>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="343"/>
+        <location filename="../app/WorkflowController.cpp" line="345"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="343"/>
+        <location filename="../app/WorkflowController.cpp" line="345"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="354"/>
+        <location filename="../app/WorkflowController.cpp" line="356"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="355"/>
+        <location filename="../app/WorkflowController.cpp" line="357"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="359"/>
+        <location filename="../app/WorkflowController.cpp" line="361"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="360"/>
+        <location filename="../app/WorkflowController.cpp" line="362"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="384"/>
+        <location filename="../app/WorkflowController.cpp" line="386"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1680,84 +1680,100 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="401"/>
+        <location filename="../app/WorkflowController.cpp" line="403"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="410"/>
+        <location filename="../app/WorkflowController.cpp" line="412"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="424"/>
-        <location filename="../app/WorkflowController.cpp" line="463"/>
+        <location filename="../app/WorkflowController.cpp" line="426"/>
+        <location filename="../app/WorkflowController.cpp" line="465"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="424"/>
-        <location filename="../app/WorkflowController.cpp" line="463"/>
+        <location filename="../app/WorkflowController.cpp" line="426"/>
+        <location filename="../app/WorkflowController.cpp" line="465"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="429"/>
+        <location filename="../app/WorkflowController.cpp" line="431"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="459"/>
+        <location filename="../app/WorkflowController.cpp" line="461"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="460"/>
+        <location filename="../app/WorkflowController.cpp" line="462"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="477"/>
+        <location filename="../app/WorkflowController.cpp" line="479"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="494"/>
+        <location filename="../app/WorkflowController.cpp" line="495"/>
+        <location filename="../app/WorkflowController.cpp" line="500"/>
         <source>Images of the cell</source>
         <translation>Cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="495"/>
+        <location filename="../app/WorkflowController.cpp" line="496"/>
+        <source>The images of a cell can be shown when the training has ended.</source>
+        <translation>Bilderna i en cell kan visas när träningen är klar.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="501"/>
         <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
         <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="497"/>
+        <location filename="../app/WorkflowController.cpp" line="503"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="500"/>
+        <location filename="../app/WorkflowController.cpp" line="506"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="531"/>
+        <location filename="../app/WorkflowController.cpp" line="537"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="538"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
         <location filename="../app/WorkflowController.cpp" line="544"/>
+        <source>Export the student</source>
+        <translation>Exportera studenten</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="545"/>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 finns redan. Vill du ersätta den?</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="557"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="548"/>
+        <location filename="../app/WorkflowController.cpp" line="561"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1765,27 +1781,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="555"/>
+        <location filename="../app/WorkflowController.cpp" line="568"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="562"/>
+        <location filename="../app/WorkflowController.cpp" line="575"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="566"/>
+        <location filename="../app/WorkflowController.cpp" line="579"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="566"/>
+        <location filename="../app/WorkflowController.cpp" line="579"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="619"/>
+        <location filename="../app/WorkflowController.cpp" line="633"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1793,27 +1809,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="620"/>
+        <location filename="../app/WorkflowController.cpp" line="634"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="565"/>
+        <location filename="../app/WorkflowController.cpp" line="578"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="565"/>
+        <location filename="../app/WorkflowController.cpp" line="578"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="577"/>
+        <location filename="../app/WorkflowController.cpp" line="590"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="591"/>
+        <location filename="../app/WorkflowController.cpp" line="605"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1821,57 +1837,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="592"/>
+        <location filename="../app/WorkflowController.cpp" line="606"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="594"/>
+        <location filename="../app/WorkflowController.cpp" line="608"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="601"/>
+        <location filename="../app/WorkflowController.cpp" line="615"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="604"/>
+        <location filename="../app/WorkflowController.cpp" line="618"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="604"/>
+        <location filename="../app/WorkflowController.cpp" line="618"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="615"/>
+        <location filename="../app/WorkflowController.cpp" line="629"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="623"/>
+        <location filename="../app/WorkflowController.cpp" line="637"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="632"/>
+        <location filename="../app/WorkflowController.cpp" line="646"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="634"/>
+        <location filename="../app/WorkflowController.cpp" line="648"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="645"/>
+        <location filename="../app/WorkflowController.cpp" line="659"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="647"/>
+        <location filename="../app/WorkflowController.cpp" line="661"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

@@ -335,6 +335,10 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("## Accuracy")));
         QVERIFY(text.contains(QStringLiteral("95 % interval")));
         QVERIFY2(text.contains(QStringLiteral("one logit per class, in this order: daisy, roses.")), qPrintable(text));
+        // The card names how the run was trained: the feature term and no on-the-fly augmentation.
+        QVERIFY2(text.contains(QStringLiteral("feature matching to the teacher (weight 1)")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("no on-the-fly augmentation")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("(supports, synthetic images not rejected)")), qPrintable(text));
 
         // An export into a folder that exists and is not empty is refused; nothing is changed.
         exported.clear();
@@ -394,6 +398,9 @@ private Q_SLOTS:
         QVERIFY(dis->exportButton()->isEnabled());
         QVERIFY(w->exportAction(0)->isEnabled());
         QVERIFY(w->exportAction(3)->isEnabled());
+        QVERIFY(!dis->resumeButton()->isEnabled());  // the first run has all its epochs
+        dis->selectRun(stopped);
+        QVERIFY(dis->resumeButton()->isEnabled());
     }
 
     // The bundled demo without any diffusion model: the app says so, offers the augmentation

@@ -342,13 +342,21 @@ void DistillPane::setRunning(bool running) {
     if (!running) m_progress->clear();
 }
 
-bool DistillPane::canTrain() const { return m_project->isOpen() && m_project->classCount() >= 2; }
+bool DistillPane::canTrain() const {
+    if (!m_project->isOpen() || m_project->classCount() < 2) return false;
+    for (int i = 0; i < m_project->classCount(); ++i)
+        if (m_project->classAt(i)->supports.empty()) return false;  // as the status line says
+    return true;
+}
 
 void DistillPane::updateRunButtons() {
     const QModelIndex i   = m_runsView->selectionModel()->currentIndex();
     const bool selected   = i.isValid() && i.row() < int(m_runData.size());
     const bool hasStudent = selected && m_runData[std::size_t(i.row())].has_student;
-    m_resume->setEnabled(canTrain() && !m_running && selected);
+    // A run that has all its epochs has nothing left to resume.
+    const bool finished = selected && !m_runData[std::size_t(i.row())].history.empty() &&
+                          m_runData[std::size_t(i.row())].history.back().epoch >= m_runData[std::size_t(i.row())].spec.epochs;
+    m_resume->setEnabled(canTrain() && !m_running && selected && !finished);
     m_export->setEnabled(!m_running && hasStudent);
     Q_EMIT runSelectionChanged();
 }

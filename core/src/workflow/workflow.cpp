@@ -637,16 +637,34 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
         for (const auto& r : read_samples(root, *c)) (r.status == "accepted" ? acc : r.status == "rejected" ? rej : und)++;
         md << "| " << c->name << " | " << c->supports.size() << " | " << acc << " | " << rej << " | " << und << " |\n";
     }
-    md << "\nTraining images: " << run->train_images << " (supports, synthetic images not rejected"
-       << (s.classic_per_class > 0 ? ", " + std::to_string(s.classic_per_class) + " classic augmentations per class" : "")
-       << ").";
+    std::vector<std::string> sources = {"supports"};
+    if (s.use_synthetic) sources.push_back("synthetic images not rejected");
+    if (s.classic_per_class > 0) sources.push_back(std::to_string(s.classic_per_class) + " classic augmentations per class");
+    md << "\nTraining images: " << run->train_images << " (" << join(sources) << ").";
     if (!project.models.generator_dir.empty()) md << " Generator: `" << project.models.generator_dir << "`.";
     md << "\n\n## Teacher\n\n`" << s.teacher_dir << "` with a " << (s.head == "prototype" ? "cosine-prototype" : "logistic-regression")
        << " head fitted on the support images; its probabilities at temperature " << s.temperature
        << " are the soft labels.\n\n## Student\n\n" << s.student << " (width ×" << s.width << "), input " << s.input_size << "×"
        << s.input_size << " RGB, " << (run->history.empty() ? 0 : run->history.back().epoch) << " of " << s.epochs
        << " epochs, batch " << s.batch_size << ", learning rate " << s.lr << ", cross-entropy weight α = " << s.alpha
-       << ", seed " << s.seed << ".\n\n## Accuracy\n\n";
+       << ", seed " << s.seed << ".";
+    // How the student was trained beyond the defaults, so that the card describes the run.
+    std::vector<std::string> recipe;
+    if (s.student_init == "imagenet") recipe.push_back("started from the built-in ImageNet MobileNetV2's weights");
+    if (s.stage_match_epochs > 0)
+        recipe.push_back(std::to_string(s.stage_match_epochs) + " passes of stage matching to the full ImageNet network");
+    if (s.feature_weight > 0.0) {
+        std::ostringstream f;
+        f << "feature matching to the teacher (weight " << s.feature_weight << ")";
+        recipe.push_back(f.str());
+    }
+    recipe.push_back(s.train_augment ? "on-the-fly augmentation (random resized crop, flip, colour jitter)"
+                                     : "no on-the-fly augmentation");
+    if (s.teacher_features == "logits") recipe.push_back("the teacher's head on its ImageNet logits");
+    if (s.teacher_finetune_blocks > 0)
+        recipe.push_back("the teacher's last " + std::to_string(s.teacher_finetune_blocks) + " blocks fine-tuned on the supports (" +
+                         std::to_string(s.teacher_finetune_steps) + " steps)");
+    md << " Training: " << join(recipe, "; ") << ".\n\n## Accuracy\n\n";
     if (run->accuracy() >= 0) {
         long long n = 0;
         for (const auto& row : run->history.back().confusion)
