@@ -38,6 +38,17 @@ execute_process(COMMAND ${CLI} distill --project ${P} --run r1 --epochs 3 RESULT
 if(rc EQUAL 0 OR NOT err MATCHES "other settings")
     message(FATAL_ERROR "resuming a run with other settings was not refused: ${err}")
 endif()
+# Resuming with only --run takes the run's own settings (not the defaults); the validation folder
+# given again with another spelling of the same place is accepted.
+run_cli(distill --project ${P} --run r1 --threads 2)
+expect_output("resuming run r1")
+get_filename_component(photos_parent ${PHOTOS} DIRECTORY)
+get_filename_component(photos_name ${PHOTOS} NAME)
+execute_process(COMMAND ${CLI} distill --project ${P} --run r1 --validation ${photos_name}/ --threads 2
+                WORKING_DIRECTORY ${photos_parent} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "resuming run r1")
+    message(FATAL_ERROR "resuming with the validation folder spelt relatively was refused (rc ${rc}): ${err}")
+endif()
 # The ImageNet-initialised MobileNetV2 student on the teacher's ImageNet logits, exported.
 run_cli(distill --project ${P} --run r2 --classic 2 --epochs 1 --input-size 32 --batch 8 --student mobilenetv2
         --student-init imagenet --teacher-features logits --threads 2)
@@ -134,7 +145,8 @@ foreach(case "distill;--project;${P};--run;rw;--epochs;1;extra|unexpected word '
              "distill;--project;--run;rw|option --project needs a value, not the option --run"
              "distill;--project;${P};--run;rw;--epochs;1;--epochs;2|option --epochs is given twice"
              "distill;--project;${P};--run;rw;--epochs|option --epochs needs a value"
-             "info;--project;${P};--frobnicate|unknown option --frobnicate")
+             "info;--project;${P};--frobnicate|unknown option --frobnicate"
+             "import;--project;${P};--folders;${PHOTOS};--class;daisy|leave out --class and files")
     string(REPLACE "|" ";" parts "${case}")
     list(POP_BACK parts expected)
     execute_process(COMMAND ${CLI} ${parts} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)

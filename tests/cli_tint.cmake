@@ -56,4 +56,19 @@ execute_process(COMMAND ${CLI} synthesize --project ${P} --model ${MODEL2} --per
 if(rc EQUAL 0 OR NOT err MATCHES "daisy")
     message(FATAL_ERROR "synthesize with another model was not refused by name: ${err}")
 endif()
+# Options that change the project's settings for one class only are refused while another class
+# has an inversion made with them (it would go out of date and be redone).
+file(GLOB roses ${PHOTOS}/roses/*.jpg)
+list(SORT roses)
+list(SUBLIST roses 0 1 roses)
+run_cli(import --project ${P} --class roses ${roses})
+run_cli(invert --project ${P} --model ${MODEL} --class roses --threads 2)
+expect_output("token <roses> ready")
+file(READ ${P}/project.json before)
+execute_process(COMMAND ${CLI} invert --project ${P} --model ${MODEL} --class roses --ti-steps 21 RESULT_VARIABLE rc
+                ERROR_VARIABLE err)
+file(READ ${P}/project.json after)
+if(rc EQUAL 0 OR NOT err MATCHES "the class 'daisy' was inverted with the project's settings" OR NOT before STREQUAL after)
+    message(FATAL_ERROR "a one-class change of the settings was not refused cleanly (rc ${rc}): ${err}")
+endif()
 message(STATUS "cli tint flow: ok")

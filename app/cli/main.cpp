@@ -109,13 +109,14 @@ const std::vector<CommandInfo>& commands() {
           "--out"}},
         {"invert",
          "  invert --project DIR [--class NAME] [--model DIR] [--ti-steps N] [--steps N] [--guidance G]\n"
-         "           [--resolution PX] [--seed S] [--early-stop] [--ti-batch N] [--nti-inner N] [--nti-lr X]\n"
+         "           [--resolution PX] [--seed S] [--early-stop|--no-early-stop] [--ti-batch N] [--nti-inner N]\n"
+         "           [--nti-lr X]\n"
          "           [--device cpu|cuda] [--precision fp32|fp16|bf16] [--force]\n"
          "                                    textual inversion per class, then null-text inversion per support;\n"
          "                                    settings not given are the project's; resumes an interrupted run\n"
          "                                    (Ctrl-C stops cleanly)\n",
          {"--project", "--class", "--model", "--ti-steps", "--steps", "--guidance", "--resolution", "--seed",
-          "--early-stop", "--ti-batch", "--nti-inner", "--nti-lr", "--device", "--precision", "--force"}},
+          "--early-stop", "--no-early-stop", "--ti-batch", "--nti-inner", "--nti-lr", "--device", "--precision", "--force"}},
         {"synthesize",
          "  synthesize --project DIR --per-class N [--class NAME] [--seed S] [--alpha A] [--batch N] [--size WxH]\n"
          "           [--model DIR] [--device cpu|cuda] [--precision fp32|fp16|bf16]\n"
@@ -179,7 +180,7 @@ void print_usage(std::FILE* to, const CommandInfo* only = nullptr) {
 // Options that take no value.
 bool is_flag(const std::string& s) {
     static const std::set<std::string> flags = {"--no-synthetic", "--no-supervised", "--no-augment", "--force",
-                                                "--early-stop"};
+                                                "--early-stop", "--no-early-stop"};
     return flags.count(s) > 0;
 }
 
@@ -263,7 +264,7 @@ bool parse(int argc, char** argv, Args& a) {
             else if (s == "--no-supervised") a.no_supervised = true;
             else if (s == "--no-augment") a.no_augment = true;
             else if (s == "--force") a.force = true;
-            else a.early_stop = true;
+            else if (s == "--early-stop") a.early_stop = true;
             continue;
         }
         if (i + 1 >= argc) throw tint::Error("option " + s + " needs a value");
@@ -373,7 +374,10 @@ std::string absolute_path(const std::string& path) {
     if (path.empty()) return path;
     std::error_code ec;
     auto abs = std::filesystem::absolute(path, ec);
-    return ec ? path : abs.lexically_normal().string();
+    if (ec) return path;
+    abs = abs.lexically_normal();
+    if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path()) abs = abs.parent_path();  // "dir/" names "dir"
+    return abs.string();
 }
 
 // The project's inversion settings (what the workbench shows), with the options given on the
@@ -390,7 +394,10 @@ tint::TintSettings tint_settings(const Args& a, const tint::Project& p) {
     if (a.has("--guidance")) s.guidance = a.guidance;
     if (a.has("--resolution")) s.resolution = a.resolution;
     if (a.has("--seed") && a.command == "invert") s.seed = a.seed;  // synthesize's --seed is its sampling seed
+    if (a.has("--early-stop") && a.has("--no-early-stop"))
+        throw tint::Error("--early-stop and --no-early-stop contradict each other");
     if (a.has("--early-stop")) s.ti_early_stop = true;
+    if (a.has("--no-early-stop")) s.ti_early_stop = false;
     if (a.has("--ti-batch")) s.ti_batch = a.ti_batch;
     if (a.has("--nti-inner")) s.nti_inner_steps = a.nti_inner;
     if (a.has("--nti-lr")) s.nti_lr = a.nti_lr;
@@ -622,6 +629,8 @@ int run(const Args& a) {
             groups.push_back({c.dir, files});
         };
         if (!a.folders.empty()) {
+            if (!a.cls.empty() || !a.files.empty())
+                throw tint::Error("import --folders takes the classes from the folder names: leave out --class and files");
             for (const auto& cf : tint::scan_class_folders(a.folders)) group_for(cf.class_name, cf.files);
         } else {
             if (a.cls.empty() || a.files.empty()) throw tint::Error("import needs --class NAME and files");
@@ -650,7 +659,23 @@ int run(const Args& a) {
         // The settings become the project's, as in the workbench: a later synthesize, invert or the
         // workbench itself then finds these inversions up to date instead of recomputing them.
         const std::string settings_json = tint::tint_settings_to_json(settings);
-        if (settings_json != p.data().tint_settings) p.set_workflow_settings(settings_json, p.data().distill_settings);
+        if (settings_json != tint::tint_settings_to_json(tint::tint_settings_from_json(p.data().tint_settings, "project.json"))) {
+            if (!a.cls.empty()) {
+                // The settings are the project's: changing them for one class would leave the
+                // other classes' finished inversions out of date (and the next run would redo them).
+                tint::TintSettings current = tint::tint_settings_from_json(p.data().tint_settings, "project.json");
+                current.model_dir          = settings.model_dir;
+                for (const auto& c : p.data().classes) {
+                    if (c.name == a.cls) continue;
+                    const auto st = tint::inversion_status(p.root(), c, current);
+                    if (st.token == tint::InversionState::Done || st.token == tint::InversionState::Partial)
+                        throw tint::Error("the class '" + c.name +
+                                          "' was inverted with the project's settings, which these options change; "
+                                          "leave out --class to invert every class with them, or leave the options out");
+                }
+            }
+            p.set_workflow_settings(settings_json, p.data().distill_settings);
+        }
         ConsoleEvents ev;
         tint::TintEngine engine;
         engine.invert(p.root(), p.data(), class_selection(a, p), settings, ev, ctx, a.force);
@@ -702,16 +727,28 @@ int run(const Args& a) {
         // command line describes its run whatever was done before.
         tint::DistillSpec spec;
         bool resuming = false;
-        if (!a.run.empty())
-            for (const auto& r : tint::list_runs(p.root()))
-                if (r.id == a.run) spec = r.spec, resuming = true;
-        if (a.has("--teacher")) spec.teacher_dir = absolute_path(a.teacher);
+        if (!a.run.empty()) {
+            const auto config = std::filesystem::path(p.root()) / "runs" / a.run / "config.json";
+            std::error_code ec;
+            if (tint::is_plain_name(a.run) && std::filesystem::exists(config, ec)) {  // a bad config says why
+                const auto bytes = tint::read_file_bytes(config.string(), 16LL * 1024 * 1024);
+                spec     = tint::distill_spec_from_json(std::string(bytes.begin(), bytes.end()), config.string());
+                resuming = true;
+            }
+        }
+        // A folder given again for a resumed run keeps the run's own spelling when it names the same
+        // place (runs of earlier versions stored paths as typed).
+        auto folder_option = [&](const std::string& given, const std::string& stored) {
+            if (resuming && !stored.empty() && absolute_path(stored) == absolute_path(given)) return stored;
+            return absolute_path(given);
+        };
+        if (a.has("--teacher")) spec.teacher_dir = folder_option(a.teacher, spec.teacher_dir);
         else if (!resuming) spec.teacher_dir = p.data().models.teacher_dir;
         if (spec.teacher_dir.empty()) spec.teacher_dir = shipped_teacher();
         set_training_options(spec, a);
         if (a.has("--no-synthetic")) spec.use_synthetic = false;
         if (a.has("--no-augment")) spec.train_augment = false;
-        if (a.has("--validation")) spec.validation_dir = absolute_path(a.validation);
+        if (a.has("--validation")) spec.validation_dir = folder_option(a.validation, spec.validation_dir);
         spec.run_id = a.run;
         struct Events : tint::DistillEvents {
             void epoch(const tint::DistillEpoch& e) override {

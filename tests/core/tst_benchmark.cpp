@@ -322,11 +322,20 @@ private Q_SLOTS:
             spec.crop_min = bad;
             QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("smallest training crop"));
         }
-        for (double bad : {0.0, -0.02, 1.0}) {  // refused before any episode runs
+        for (double bad : {0.0, -0.02, 1.0, 1e-9}) {  // refused before any episode runs (1e-9: no plan reaches it)
             spec                   = tinySpec();
             spec.target_half_width = bad;
             QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("target half-width"));
         }
+        spec             = tinySpec();
+        spec.temperature = 0.0;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("temperature must be a positive"));
+        spec       = tinySpec();
+        spec.alpha = -1.0;
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("cross-entropy weight"));
+        spec    = tinySpec();
+        spec.lr = std::nan("");
+        QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("learning rate"));
         spec                         = tinySpec();
         spec.teacher_finetune_blocks = 40;
         QVERIFY(errorOf([&] { tint::run_benchmark(spec, ev, ctx); }).contains("cannot fine-tune 40 blocks; it has 17"));

@@ -707,6 +707,21 @@ private Q_SLOTS:
         const auto okFile = write("ok.safetensors", tensorsOf());
         QCOMPARE(errorOf([&] { load_teacher_tail(*d, okFile); }), QString());
         QCOMPARE(d->identity(), dino->identity());
+        // A tail written before the weight files' bytes were part of the identity still loads; a
+        // tail of another base identity does not.
+        for (const bool earlier : {true, false}) {
+            auto m       = meta;
+            auto j       = nlohmann::json::parse(m.at("tint.teacher_finetune"));
+            const auto e = fresh();
+            QVERIFY(!e->earlier_base_identity().empty() && e->earlier_base_identity() != e->base_identity());
+            j["base_identity"] = earlier ? e->earlier_base_identity() : e->earlier_base_identity() + "x";
+            m["tint.teacher_finetune"] = j.dump();
+            const std::string p = dir.filePath(earlier ? "earlier.safetensors" : "other.safetensors").toStdString();
+            tint::io::save_safetensors(p, tensorsOf(), m);
+            const QString err = errorOf([&] { load_teacher_tail(*e, p); });
+            if (earlier) QCOMPARE(err, QString());
+            else QVERIFY2(err.contains("fine-tuned from another teacher"), qPrintable(err));
+        }
         auto d2 = fresh();
         tint::io::save_safetensors(dir.filePath("plain.safetensors").toStdString(), tensorsOf());
         QVERIFY(errorOf([&] { load_teacher_tail(*d2, dir.filePath("plain.safetensors").toStdString()); }).contains("not a fine-tuned teacher tail"));

@@ -145,8 +145,13 @@ BenchmarkResult run_benchmark(const BenchmarkSpec& spec, BenchmarkEvents& events
     distill::check_stage_match(spec.stage_match_epochs, spec.student, spec.student_init, "benchmark");
     if (!(spec.crop_min > 0 && spec.crop_min <= 1))
         throw Error("benchmark: the smallest training crop must be a fraction of the image in (0, 1]");
-    if (!(spec.target_half_width > 0 && spec.target_half_width < 1))
-        throw Error("benchmark: the target half-width of the interval must be between 0 and 1 (e.g. 0.02 for +- 2 points)");
+    if (!(spec.target_half_width >= 1e-4 && spec.target_half_width < 1))
+        throw Error("benchmark: the target half-width of the interval must be at least 0.0001 and below 1 (e.g. 0.02 for +- 2 points)");
+    if (!(std::isfinite(spec.temperature) && spec.temperature > 0.0))
+        throw Error("benchmark: the distillation temperature must be a positive number");
+    if (!(std::isfinite(spec.alpha) && spec.alpha >= 0.0))
+        throw Error("benchmark: the cross-entropy weight must be zero or positive");
+    if (!(std::isfinite(spec.lr) && spec.lr > 0.0)) throw Error("benchmark: the learning rate must be a positive number");
 
     distill::EpisodeSampler sampler(spec.data_dir);
     std::size_t smallest = 0;

@@ -189,7 +189,7 @@ Evaluation evaluate_teacher(Teacher& teacher, const FewShotHead& head, const std
             report_file(ctx, i, files.size(), files[i]);
             images.push_back(load_image_rgb(files[i]));
         }
-        preds.push_back(head.predict_proba(teacher.features(images, ctx)).argmax(1));
+        preds.push_back(head.predict_proba(teacher.features(images)).argmax(1));  // progress: per file, above
     }
     const torch::Tensor pred = torch::cat(preds, 0);
     return evaluate_predictions(pred, labels_tensor(labels), head.num_classes(), pred);

@@ -221,6 +221,7 @@ std::string ends_hash(const fs::path& file) {
     if (!in) return "unreadable";
     in.seekg(0, std::ios::end);
     const std::streamoff size = in.tellg();
+    if (size < 0) return "unreadable";
     std::vector<std::uint8_t> bytes;
     auto read_at = [&](std::streamoff at, std::streamoff n) {
         const std::size_t old = bytes.size();
@@ -241,7 +242,7 @@ std::string ends_hash(const fs::path& file) {
 
 // Hash of what defines the features without reading gigabytes of weights: the configuration
 // files' bytes, and the weight files' names, sizes and first and last MiB.
-std::string folder_hash(const fs::path& dir) {
+std::string folder_hash(const fs::path& dir, bool with_weight_bytes) {
     std::vector<std::uint8_t> acc;
     auto add = [&](const std::string& s) { acc.insert(acc.end(), s.begin(), s.end()); };
     for (const char* f : {"config.json", "preprocessor_config.json"}) {
@@ -258,7 +259,7 @@ std::string folder_hash(const fs::path& dir) {
         if (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0) {
             std::error_code sec;
             auto size = fs::file_size(it->path(), sec);
-            weights.push_back(name + ":" + std::to_string(sec ? 0 : size) + ":" + ends_hash(it->path()) + ";");
+            weights.push_back(name + ":" + std::to_string(sec ? 0 : size) + (with_weight_bytes ? ":" + ends_hash(it->path()) : "") + ";");
         }
     }
     std::sort(weights.begin(), weights.end());
@@ -290,12 +291,14 @@ nn::ImagePreprocessor folder_preprocessor(const fs::path& dir, const nn::ImagePr
 
 }  // namespace
 
-std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOptions& options, JobContext* ctx) {
+namespace {
+
+std::unique_ptr<Teacher> load_teacher_model(const std::string& folder, const TeacherOptions& options, JobContext* ctx) {
     const fs::path dir(folder);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw Error("teacher '" + folder + "': not a folder");
     const std::string abs = absolute_folder(dir);
-    const std::string hash = folder_hash(dir);
+    const std::string hash = folder_hash(dir, true);
     weights::LoadOptions load;
     load.ctx = ctx;
 
@@ -372,6 +375,20 @@ std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOp
 
     throw Error("teacher '" + folder + "': config.json has " + found +
                 ", which is not a supported teacher (a DINOv2 model or a CLIP vision model with projection)");
+}
+
+}  // namespace
+
+std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOptions& options, JobContext* ctx) {
+    auto t = load_teacher_model(folder, options, ctx);
+    // The identity before the weight files' bytes were part of it: tails fine-tuned then still resume.
+    const std::string hash = folder_hash(fs::path(folder), true), earlier = folder_hash(fs::path(folder), false);
+    std::string id          = t->base_identity();
+    if (const auto at = id.find("#" + hash); at != std::string::npos) {
+        id.replace(at + 1, hash.size(), earlier);
+        t->earlier_base_identity_ = id;
+    }
+    return t;
 }
 
 }  // namespace tint::distill

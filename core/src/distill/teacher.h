@@ -88,6 +88,12 @@ public:
     void clear_fine_tuned();
     /// The identity of the model as loaded from its folder.
     const std::string& base_identity() const { return base_identity_; }
+    /// Whether `identity` names this model as loaded: its base identity, or the one earlier versions
+    /// wrote (weight files by name and size only), so that their fine-tuned tails still resume.
+    const std::string& earlier_base_identity() const { return earlier_base_identity_; }
+    bool is_base_identity(const std::string& identity) const {
+        return identity == base_identity_ || (!earlier_base_identity_.empty() && identity == earlier_base_identity_);
+    }
     /// 0 when the weights are the folder's.
     int fine_tuned_blocks() const { return fine_tuned_blocks_; }
 
@@ -102,6 +108,8 @@ protected:
         base_identity_ = identity_;
         preprocessor_  = pre;
     }
+    friend std::unique_ptr<Teacher> load_teacher(const std::string&, const TeacherOptions&, JobContext*);
+    std::string earlier_base_identity_;
 
     TeacherKind kind_;
     std::string folder_;

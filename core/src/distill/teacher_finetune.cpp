@@ -243,7 +243,7 @@ void load_teacher_tail(Teacher& teacher, const std::string& path) {
     } catch (const nlohmann::json::exception& e) {
         throw Error("'" + path + "': the fine-tuning metadata is not valid (" + std::string(e.what()) + ")");
     }
-    if (base != teacher.base_identity())
+    if (!teacher.is_base_identity(base))
         throw Error("'" + path + "' was fine-tuned from another teacher (" + base + ", not " + teacher.base_identity() + ")");
     if (teacher.fine_tuned_blocks() != 0) throw Error("'" + path + "': the teacher is already fine-tuned");
     auto tail = teacher.tail_parameters(blocks);  // throws for a block count the model does not have

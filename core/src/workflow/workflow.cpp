@@ -641,7 +641,7 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
     if (s.use_synthetic) sources.push_back("synthetic images not rejected");
     if (s.classic_per_class > 0) sources.push_back(std::to_string(s.classic_per_class) + " classic augmentations per class");
     md << "\nTraining images: " << run->train_images << " (" << join(sources) << ").";
-    if (!project.models.generator_dir.empty()) md << " Generator: `" << project.models.generator_dir << "`.";
+    if (s.use_synthetic && !project.models.generator_dir.empty()) md << " Generator: `" << project.models.generator_dir << "`.";
     md << "\n\n## Teacher\n\n`" << s.teacher_dir << "` with a " << (s.head == "prototype" ? "cosine-prototype" : "logistic-regression")
        << " head fitted on the support images; its probabilities at temperature " << s.temperature
        << " are the soft labels.\n\n## Student\n\n" << s.student << " (width ×" << s.width << "), input " << s.input_size << "×"
@@ -658,8 +658,13 @@ std::string model_card_markdown(const std::string& root, const ProjectData& proj
         f << "feature matching to the teacher (weight " << s.feature_weight << ")";
         recipe.push_back(f.str());
     }
-    recipe.push_back(s.train_augment ? "on-the-fly augmentation (random resized crop, flip, colour jitter)"
-                                     : "no on-the-fly augmentation");
+    if (s.train_augment) {
+        std::ostringstream a;
+        a << "on-the-fly augmentation (random resized crop of " << s.crop_min * 100.0 << "–100 % of the image, flip, colour jitter)";
+        recipe.push_back(a.str());
+    } else {
+        recipe.push_back("no on-the-fly augmentation");
+    }
     if (s.teacher_features == "logits") recipe.push_back("the teacher's head on its ImageNet logits");
     if (s.teacher_finetune_blocks > 0)
         recipe.push_back("the teacher's last " + std::to_string(s.teacher_finetune_blocks) + " blocks fine-tuned on the supports (" +
