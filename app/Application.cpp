@@ -61,6 +61,7 @@ Application::Application(QObject* parent)
     });
     m_engine->setComputeThreads(m_settings.threads());
     m_workflow = new WorkflowController(m_engine, m_project, w, this);
+    w->supportPane()->setDeleteGuard([this](QString* why) { return noJobs(why); });
     wire();
 }
 
@@ -137,6 +138,14 @@ QString Application::demoPhotosDir() {
 
 QString Application::demoProjectDir() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo/Flowers.tintproj");
+}
+
+bool Application::noJobs(QString* why) const {
+    if (m_engine->currentJob() == 0 && m_engine->pendingCount() == 0) return true;
+    if (why)
+        *why = tr("Classes and support images can be deleted when the running and waiting jobs have finished or been "
+                  "cancelled (Cancel in the status bar): they read and write the class folders.");
+    return false;
 }
 
 bool Application::readyForAnotherProject() {

@@ -55,6 +55,8 @@ private:
     void wire();
     /// True when no job runs or waits; otherwise says why another project cannot be opened now.
     bool readyForAnotherProject();
+    /// True when no job runs or waits; otherwise `why` says why classes cannot be deleted now.
+    bool noJobs(QString* why) const;
     void projectOpened();
     void showPreferences();
     void renderScreenshots();

@@ -328,7 +328,7 @@ void WorkflowController::jobEnded(JobId id, bool ok) {
         Q_EMIT distillationFinished(m_window->distillPane()->selectedRun(), ok);
     } else if (id == m_generateJob) {
         m_generateJob = 0;
-        m_window->syntheticPane()->generateButton()->setEnabled(m_project->isOpen());
+        m_window->syntheticPane()->setGenerating(false);
     }
 }
 
@@ -384,10 +384,14 @@ void WorkflowController::generate(int classIndex, int perClass, bool useTint) {
             if (!self) return;
             Q_EMIT self->generationFinished(written);
             self->m_window->statusBar()->showMessage(tr("%n new image(s).", nullptr, written), 8000);
-            if (written > 0) self->score();  // the teacher labels the new images
+            // The teacher labels the new images when it can: its head needs two classes with supports.
+            bool scorable = self->m_project->classCount() >= 2;
+            for (int i = 0; i < self->m_project->classCount(); ++i)
+                if (self->m_project->classAt(i)->supports.empty()) scorable = false;
+            if (written > 0 && scorable) self->score();
         });
     };
-    m_window->syntheticPane()->generateButton()->setEnabled(false);
+    m_window->syntheticPane()->setGenerating(true);
     if (useTint && m_tintReady) {
         tint::TintSettings s = m_window->inversionPane()->settings();
         s.model_dir          = data.models.generator_dir;

@@ -316,6 +316,13 @@ private Q_SLOTS:
         for (const auto& c : p.data().classes) QCOMPARE(int(c.supports.size()), 5);
         QCOMPARE(p.data().classes[0].name, std::string("daisy"));
         QVERIFY(fs::exists(p.absolute("support/ATTRIBUTION.txt")));
+        // A stop while the photos are copied ends the making of the demo (the caller discards the
+        // folder): a demo with some classes short of photos is never returned.
+        tint::CancelSource stop;
+        stop.request(tint::CancelMode::Now);
+        tint::SilentJobContext stopped(stop.token());
+        QVERIFY_THROWS_EXCEPTION(tint::Cancelled,
+                                 tint::create_demo_project(fresh("demo-stopped"), TINT_SOURCE_RESOURCES "/demo/flowers", 5, stopped));
     }
 };
 

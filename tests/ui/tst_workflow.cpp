@@ -43,6 +43,7 @@
 #include "gallery/SampleModel.h"
 #include "panes/DistillPane.h"
 #include "panes/InversionPane.h"
+#include "panes/SupportPane.h"
 #include "panes/SyntheticPane.h"
 #include "tint/Tint.h"
 #include "tint/Workflow.h"
@@ -212,6 +213,20 @@ private Q_SLOTS:
         // Filter by status.
         syn->proxy()->setStatusFilter(QStringLiteral("accepted"));
         QCOMPARE(syn->proxy()->rowCount(), 2);
+        syn->proxy()->setStatusFilter(QString());
+        // With only the undecided shown, A accepts the current image and moves to the next
+        // undecided one (the accepted image leaves the view; none is skipped).
+        syn->proxy()->setStatusFilter(QStringLiteral("new"));
+        const int undecided = syn->proxy()->rowCount();
+        QVERIFY(undecided >= 3);
+        const QString second = syn->proxy()->index(1, 0).data(SampleModel::IdRole).toString();
+        view->setCurrentIndex(syn->proxy()->index(0, 0));
+        QTest::keyClick(view, Qt::Key_A);
+        QCOMPARE(syn->proxy()->rowCount(), undecided - 1);
+        QCOMPARE(view->currentIndex().data(SampleModel::IdRole).toString(), second);
+        QCOMPARE(view->currentIndex().data(SampleModel::StatusRole).toString(), QStringLiteral("new"));
+        syn->undoStack()->undo();
+        QCOMPARE(syn->proxy()->rowCount(), undecided);
         syn->proxy()->setStatusFilter(QString());
 
         // Distil one epoch, validated on the demo photos that are not supports.
@@ -527,7 +542,12 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 6);
 
         QSignalSpy loaded(flow, &WorkflowController::samplesLoaded);
+        QComboBox* invClass = app.window()->inversionPane()->classBox();
+        invClass->setCurrentIndex(2);  // tulips
+        QCOMPARE(invClass->currentText(), QStringLiteral("tulips"));
         QVERIFY2(project->removeClass(0, &error), qPrintable(error));  // daisy
+        // The inversion pane still names the class chosen, not the one now in its row.
+        QCOMPARE(invClass->currentText(), QStringLiteral("tulips"));
         QCOMPARE(model->rowCount(), 0);  // nothing to curate under the old numbers meanwhile
         QVERIFY(loaded.wait(60000));
         QCOMPARE(model->rowCount(), 4);
@@ -577,6 +597,14 @@ private Q_SLOTS:
         Q_EMIT app.window()->newProjectRequested(m_dir.filePath(QStringLiteral("C.tintproj")), QStringLiteral("C"));
         QCOMPARE(project->rootPath(), rootA);
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("C.tintproj"))));
+        // Nor is a class deleted under the running job: it reads and writes the class folders.
+        QVERIFY2(project->addClass(QStringLiteral("kept"), &error), qPrintable(error));
+        QSignalSpy refused(app.window()->supportPane(), &SupportPane::errorOccurred);
+        app.window()->supportPane()->selectClass(0);
+        app.window()->supportPane()->deleteClass();
+        QCOMPARE(refused.count(), 1);
+        QVERIFY(refused.first().at(1).toString().contains(QStringLiteral("running and waiting jobs")));
+        QCOMPARE(project->classCount(), 1);
         release = true;
         QVERIFY(finished.count() > 0 || finished.wait(60000));
         QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);

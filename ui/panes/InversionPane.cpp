@@ -175,11 +175,14 @@ void InversionPane::setSettings(const tint::TintSettings& s) {
 }
 
 void InversionPane::refresh() {
-    const int keep = m_class->currentIndex();
+    // The chosen class is kept by folder, not by row (a class removed above it must not change it).
+    const QString keepDir = m_class->currentData().toString();
     QSignalBlocker block(m_class);
     m_class->clear();
-    for (int i = 0; i < m_project->classCount(); ++i) m_class->addItem(QString::fromStdString(m_project->classAt(i)->name));
-    if (keep >= 0 && keep < m_class->count()) m_class->setCurrentIndex(keep);
+    for (int i = 0; i < m_project->classCount(); ++i)
+        m_class->addItem(QString::fromStdString(m_project->classAt(i)->name), QString::fromStdString(m_project->classAt(i)->dir));
+    const int at = keepDir.isEmpty() ? -1 : m_class->findData(keepDir);
+    if (at >= 0) m_class->setCurrentIndex(at);
     if (!m_project->isOpen()) {
         m_classes->setRowCount(0);
         m_status->setText(tr("Open a project first."));

@@ -150,10 +150,17 @@ void SupportPane::renameClass() {
     if (i.isValid()) m_classView->edit(i);
 }
 
+bool SupportPane::deletingAllowed() {
+    QString why;
+    if (!m_deleteGuard || m_deleteGuard(&why)) return true;
+    Q_EMIT errorOccurred(tr("Not now"), why);
+    return false;
+}
+
 void SupportPane::deleteClass() {
     int c                      = currentClass();
     const tint::ClassEntry* ce = m_project->classAt(c);
-    if (!ce) return;
+    if (!ce || !deletingAllowed()) return;
     auto answer = QMessageBox::question(
         this, tr("Delete class"),
         tr("Delete the class \"%1\" with its %n support image(s)? This cannot be undone.", nullptr,
@@ -168,7 +175,7 @@ void SupportPane::removeSelectedImages() {
     int c = currentClass();
     QList<int> rows;
     for (const QModelIndex& i : m_imageView->selectionModel()->selectedIndexes()) rows << i.row();
-    if (rows.isEmpty()) return;
+    if (rows.isEmpty() || !deletingAllowed()) return;
     QString error;
     if (!m_project->removeSupports(c, rows, &error)) Q_EMIT errorOccurred(tr("Cannot remove the images"), error);
 }

@@ -2,6 +2,8 @@
 // Step 1: the support set. Classes on the left, the selected class's images on the right.
 #include <QWidget>
 
+#include <functional>
+
 class ProjectController;
 class ClassListModel;
 class SupportImageModel;
@@ -21,6 +23,9 @@ public:
     /// The selected class (-1 when none).
     int currentClass() const;
     void selectClass(int index);
+    /// Asked before a class or support image is deleted: false (with the reason) while jobs run,
+    /// since they read and write the class's folders.
+    void setDeleteGuard(std::function<bool(QString* why)> guard) { m_deleteGuard = std::move(guard); }
 
 Q_SIGNALS:
     void importImagesRequested();
@@ -34,6 +39,8 @@ public Q_SLOTS:
     void removeSelectedImages();
 
 private:
+    bool deletingAllowed();
+    std::function<bool(QString*)> m_deleteGuard;
     void updateState();
     ProjectController* m_project;
     ClassListModel* m_classes;

@@ -226,18 +226,30 @@ void SyntheticPane::refreshClasses() {
     QStringList names;
     for (int i = 0; i < m_project->classCount(); ++i) names << QString::fromStdString(m_project->classAt(i)->name);
     m_delegate->setClassNames(names);
+    // The choice is kept by class folder, not by row: after a class earlier in the list is removed
+    // the boxes still name the class the user chose (or "All classes" when it is gone).
+    constexpr int kDirRole = Qt::UserRole + 1;
     for (QComboBox* box : {m_classFilter, m_generateClass}) {
-        const int keep = box->currentIndex();
+        const QString keepDir = box->currentData(kDirRole).toString();
         QSignalBlocker block(box);
         box->clear();
         box->addItem(tr("All classes"), -1);
-        for (int i = 0; i < names.size(); ++i) box->addItem(names[i], i);
-        if (keep >= 0 && keep < box->count()) box->setCurrentIndex(keep);
+        for (int i = 0; i < names.size(); ++i) {
+            box->addItem(names[i], i);
+            box->setItemData(box->count() - 1, QString::fromStdString(m_project->classAt(i)->dir), kDirRole);
+        }
+        const int at = keepDir.isEmpty() ? 0 : box->findData(keepDir, kDirRole);
+        box->setCurrentIndex(at >= 0 ? at : 0);
     }
     m_proxy->setClassFilter(m_classFilter->currentData().isValid() ? m_classFilter->currentData().toInt() : -1);
-    m_generate->setEnabled(m_project->isOpen() && !names.isEmpty());
+    m_generate->setEnabled(m_project->isOpen() && !names.isEmpty() && !m_generating);
     m_score->setEnabled(m_project->isOpen() && names.size() >= 2);
     updateSummary();
+}
+
+void SyntheticPane::setGenerating(bool generating) {
+    m_generating = generating;
+    m_generate->setEnabled(m_project->isOpen() && m_project->classCount() > 0 && !m_generating);
 }
 
 void SyntheticPane::clearSamples() {
@@ -307,15 +319,17 @@ void SyntheticPane::applyToSelection(const QString& status) {
             after = before == QLatin1String("accepted") ? QStringLiteral("rejected") : QStringLiteral("accepted");
         decisions.append({i.data(SampleModel::ClassRole).toInt(), i.data(SampleModel::IdRole).toString(), before, after});
     }
-    const int count    = int(decisions.size());
-    const QModelIndex last = rows.last();
+    const int count = int(decisions.size());
+    // Where the last image is, taken before the decision: with a status filter the decided image
+    // leaves the view, and the proxy row then holds the next image.
+    const int lastRow = rows.last().row();
+    const int src     = m_proxy->mapToSource(rows.last()).row();
     pushDecisions(decisions, status == QLatin1String("rejected") ? tr("reject %n image(s)", nullptr, count)
                                                                   : tr("accept %n image(s)", nullptr, count));
     // A single decision moves on to the next image, so a whole class is curated with one hand.
     if (rows.size() == 1 && status != QLatin1String("toggle")) {
-        const int src   = m_proxy->mapToSource(last).row();
-        QModelIndex now = m_proxy->mapFromSource(m_model->index(src));
-        QModelIndex next = now.isValid() ? m_proxy->index(now.row() + 1, 0) : m_proxy->index(last.row(), 0);
+        QModelIndex now  = m_proxy->mapFromSource(m_model->index(src));
+        QModelIndex next = now.isValid() ? m_proxy->index(now.row() + 1, 0) : m_proxy->index(lastRow, 0);
         if (!next.isValid()) next = now.isValid() ? now : m_proxy->index(m_proxy->rowCount() - 1, 0);
         if (next.isValid()) m_view->selectionModel()->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect);
     }

@@ -43,6 +43,8 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     ThumbnailCache* thumbnails() const { return m_thumbnails; }
     QPushButton* generateButton() const { return m_generate; }
+    /// While a generation job runs the Generate button stays off, whatever else refreshes the pane.
+    void setGenerating(bool generating);
 
     /// Sets the status of the selected images ("accepted", "rejected", "new" or "toggle"); one undo step.
     void applyToSelection(const QString& status);
@@ -86,6 +88,7 @@ private:
     QSpinBox* m_perClass;
     QComboBox* m_generator;
     QPushButton* m_generate;
+    bool m_generating = false;
     QPushButton* m_score;
     QDoubleSpinBox* m_threshold;
     QLabel* m_generatorInfo;

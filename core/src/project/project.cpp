@@ -426,6 +426,7 @@ Project create_demo_project(const std::string& folder, const std::string& photos
         groups.push_back(std::move(g));
     }
     ImportReport r = stage_support_images(p.root(), groups, {}, 160, ctx);
+    if (r.cancelled) throw Cancelled();  // a demo is complete or not made at all
     p.add_staged(r.imported);
     fs::path attribution = fs::path(photos) / "ATTRIBUTION.txt";
     std::error_code ec;
