@@ -185,6 +185,7 @@ void WorkflowController::projectOpened() {
     } catch (const std::exception& e) {
         m_window->showError(tr("Settings in the project file"), tr("%1\nThe defaults are used instead.").arg(qs(e.what())));
     }
+    m_window->inversionPane()->clearLive();  // the curves and pictures of the other project's classes
     reload();
 }
 

@@ -416,6 +416,16 @@ private Q_SLOTS:
         QVERIFY(!dis->resumeButton()->isEnabled());  // the first run has all its epochs
         dis->selectRun(stopped);
         QVERIFY(dis->resumeButton()->isEnabled());
+
+        // Another project: no curve of this one stays on screen.
+        QVERIFY(w->inversionPane()->lossPlot()->pointCount(0) > 0);
+        QVERIFY(dis->lossPlot()->pointCount(0) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, kLong);
+        QVERIFY2(project->create(m_dir.filePath(QStringLiteral("Other.tintproj")), QStringLiteral("Other"), &error),
+                 qPrintable(error));
+        QCOMPARE(w->inversionPane()->lossPlot()->pointCount(0), 0);
+        QCOMPARE(dis->lossPlot()->pointCount(0), 0);
+        QCOMPARE(dis->runsModel()->rowCount(), 0);
     }
 
     // The bundled demo without any diffusion model: the app says so, offers the augmentation

@@ -242,13 +242,18 @@ void InversionPane::setRunning(bool running) {
     for (QWidget* w : std::initializer_list<QWidget*>{m_tiSteps, m_resolution, m_earlyStop, m_seed}) w->setEnabled(!running);
 }
 
-void InversionPane::showClass(const QString& classDir) {
-    if (m_liveClass == classDir) return;
-    m_liveClass = classDir;
-    m_smoothed  = -1;
+void InversionPane::clearLive() {
+    m_liveClass.clear();
+    m_smoothed = -1;
     m_loss->clear();
     m_neighbours->clear();
     m_reconstructions->setRowCount(0);
+}
+
+void InversionPane::showClass(const QString& classDir) {
+    if (m_liveClass == classDir) return;
+    clearLive();
+    m_liveClass = classDir;
     if (m_project->project()) {
         int ci = m_project->project()->class_index_by_dir(classDir.toStdString());
         if (ci >= 0) {

@@ -27,6 +27,9 @@ public:
 
     PlotWidget* lossPlot() const { return m_loss; }
     QComboBox* classBox() const { return m_class; }
+    /// Empties the live views (loss curve, nearest words, reconstructions): another project was
+    /// opened or a new inversion job starts.
+    void clearLive();
     QPushButton* runButton() const { return m_run; }
     QPushButton* runAllButton() const { return m_runAll; }
     QPushButton* stopButton() const { return m_stop; }
