@@ -234,6 +234,15 @@ private Q_SLOTS:
         QCOMPARE(int(again.imported.size()), 0);
         QCOMPARE(int(again.failed.size()), 1);
         QVERIFY(again.failed[0].reason.find("already in this class") != std::string::npos);
+        // Two imports queued before either was recorded both stage the picture (each checked the
+        // class as it was): the second is not added, and its copy is deleted.
+        auto queued = tint::stage_support_images(p.root(), {{p.data().classes[0].dir, {(src / "x.png").string()}}}, {}, 32, ctx);
+        QCOMPARE(int(queued.imported.size()), 1);
+        const std::string copy = p.absolute(queued.imported[0].image.file);
+        QVERIFY(fs::exists(copy));
+        QCOMPARE(p.add_staged(queued.imported), 0);
+        QCOMPARE(int(p.data().classes[0].supports.size()), 1);
+        QVERIFY(!fs::exists(copy));
     }
 
     void unknownKeysSurviveASave() {

@@ -108,8 +108,9 @@ public:
     void remove_class(int index);
     /// Removes one support image from project.json, then deletes the file.
     void remove_support(int class_index, int image_index);
-    /// Adds staged images to their classes and saves. Images whose class is gone are deleted.
-    /// Returns how many were added.
+    /// Adds staged images to their classes and saves. Images whose class is gone, or whose picture
+    /// the class already has (staged by another import meanwhile), are deleted. Returns how many
+    /// were added.
     int add_staged(const std::vector<StagedImage>& staged);
     void set_models(const ModelSettings& models);
     /// Stores the inversion and distillation settings (JSON object text, see ProjectData).

@@ -284,6 +284,15 @@ int Project::add_staged(const std::vector<StagedImage>& staged) {
             remove_quietly(absolute(s.image.file));
             continue;
         }
+        // The same picture staged by two imports that ran one after the other (each checked only
+        // the class as it was when it was queued) goes in once.
+        bool duplicate = false;
+        for (const auto& existing : data_.classes[ci].supports)
+            if (!s.image.hash.empty() && existing.hash == s.image.hash && existing.file != s.image.file) duplicate = true;
+        if (duplicate) {
+            remove_quietly(absolute(s.image.file));
+            continue;
+        }
         data_.classes[ci].supports.push_back(s.image);
         ++added;
     }
