@@ -1,5 +1,8 @@
 #include "Application.h"
 
+#include <QHash>
+#include <memory>
+
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
@@ -79,9 +82,15 @@ void Application::wire() {
     connect(m_engine, &EngineClient::queueChanged, w, &MainWindow::setQueuedJobs);
     connect(m_engine, &EngineClient::jobFinished, w, [w](JobId id) { w->onJobEnded(id, QString()); });
     connect(m_engine, &EngineClient::jobCancelled, w, [w](JobId id) { w->onJobEnded(id, tr("Cancelled.")); });
-    connect(m_engine, &EngineClient::jobFailed, w, [w](JobId id, const QString& message) {
+    // A failure names the job ("Training the student failed"), not only the reason.
+    auto titles = std::make_shared<QHash<JobId, QString>>();
+    connect(m_engine, &EngineClient::jobStarted, w, [titles](JobId id, const QString& title) { titles->insert(id, title); });
+    connect(m_engine, &EngineClient::jobFinished, w, [titles](JobId id) { titles->remove(id); });
+    connect(m_engine, &EngineClient::jobCancelled, w, [titles](JobId id) { titles->remove(id); });
+    connect(m_engine, &EngineClient::jobFailed, w, [w, titles](JobId id, const QString& message) {
         w->onJobEnded(id, tr("Failed."));
-        w->showError(tr("The job failed"), message);
+        const QString title = titles->take(id);
+        w->showError(title.isEmpty() ? tr("The job failed") : tr("%1 failed").arg(title), message);
     });
     connect(m_engine, &EngineClient::queueChanged, this, [this](int waiting) {
         if (waiting == 0 && m_engine->currentJob() == 0) Q_EMIT idle();

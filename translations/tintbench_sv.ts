@@ -4,93 +4,103 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../app/Application.cpp" line="80"/>
+        <location filename="../app/Application.cpp" line="84"/>
         <source>Cancelled.</source>
         <translation>Avbrutet.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="82"/>
+        <location filename="../app/Application.cpp" line="91"/>
         <source>Failed.</source>
         <translation>Misslyckades.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="83"/>
+        <location filename="../app/Application.cpp" line="93"/>
         <source>The job failed</source>
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="144"/>
+        <location filename="../app/Application.cpp" line="93"/>
+        <source>%1 failed</source>
+        <translation>%1 misslyckades</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="155"/>
+        <source>Classes and support images can be deleted when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they read and write the class folders.</source>
+        <translation>Klasser och stödbilder kan tas bort när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de läser och skriver klassmapparna.</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="162"/>
         <source>Jobs are still running</source>
         <translation>Jobb pågår fortfarande</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="145"/>
+        <location filename="../app/Application.cpp" line="163"/>
         <source>Another project can be opened when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they write into the project they were started for.</source>
         <translation>Ett annat projekt kan öppnas när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de skriver i det projekt de startades för.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="153"/>
+        <location filename="../app/Application.cpp" line="171"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="162"/>
+        <location filename="../app/Application.cpp" line="180"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="172"/>
+        <location filename="../app/Application.cpp" line="190"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="172"/>
+        <location filename="../app/Application.cpp" line="190"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="181"/>
+        <location filename="../app/Application.cpp" line="199"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="226"/>
+        <location filename="../app/Application.cpp" line="244"/>
         <source>Making thumbnails</source>
         <translation>Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="269"/>
+        <location filename="../app/Application.cpp" line="287"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="277"/>
-        <location filename="../app/Application.cpp" line="350"/>
+        <location filename="../app/Application.cpp" line="295"/>
+        <location filename="../app/Application.cpp" line="368"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="285"/>
+        <location filename="../app/Application.cpp" line="303"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="289"/>
+        <location filename="../app/Application.cpp" line="307"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="290"/>
+        <location filename="../app/Application.cpp" line="308"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="299"/>
+        <location filename="../app/Application.cpp" line="317"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="313"/>
+        <location filename="../app/Application.cpp" line="331"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -98,7 +108,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="318"/>
+        <location filename="../app/Application.cpp" line="336"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -106,12 +116,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="321"/>
+        <location filename="../app/Application.cpp" line="339"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="322"/>
+        <location filename="../app/Application.cpp" line="340"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
@@ -626,72 +636,72 @@
         <translation>Stoppa tidigt när förlusten inte längre minskar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="89"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="90"/>
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="91"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="92"/>
         <source>Token steps:</source>
         <translation>Tokensteg:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="92"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="93"/>
         <source>Working size:</source>
         <translation>Arbetsstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="94"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="95"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
         <source>Textual inversion loss</source>
         <translation>Förlust för textuell inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="101"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
         <source>loss (MSE on noise)</source>
         <translation>förlust (MSE på bruset)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="104"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="105"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="106"/>
         <source>Learned token: nearest words</source>
         <translation>Inlärd token: närmaste ord</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="110"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="111"/>
         <source>Null-text inversion of each support image</source>
         <translation>Nolltextinversion av varje stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>DDIM PSNR (dB)</source>
         <translation>PSNR med enbart DDIM (dB)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>Progress</source>
         <translation>Förlopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="201"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="211"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n steg</numerusform>
@@ -699,7 +709,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="204"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="214"/>
         <source>%n timestep(s)</source>
         <translation>
             <numerusform>%n tidssteg</numerusform>
@@ -707,17 +717,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="209"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="219"/>
         <source>Out of date: %1</source>
         <translation>Inaktuell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="222"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="232"/>
         <source>No Stable Diffusion model is configured. Inversion needs a diffusers folder (Stable Diffusion 1.5 or 2.1-base); choose it under Models…. Without one, the augmentation generator makes the training images (step 3).</source>
         <translation>Ingen Stable Diffusion-modell är vald. Inversionen behöver en diffusers-mapp (Stable Diffusion 1.5 eller 2.1-base); välj den under Modeller…. Utan en sådan skapar augmenteringsgeneratorn träningsbilderna (steg 3).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="228"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="238"/>
         <source>%1 of %n class(es) inverted.</source>
         <translation>
             <numerusform>%1 av %n klass inverterad.</numerusform>
@@ -725,48 +735,48 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="264"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="279"/>
         <source>Textual inversion: step %1 of %2, loss %3</source>
         <translation>Textuell inversion: steg %1 av %2, förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="272"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="287"/>
         <source>Cosine similarity of the learned token to vocabulary words, at step %1</source>
         <translation>Cosinuslikhet mellan den inlärda token och ord i vokabulären, vid steg %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="296"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="311"/>
         <source>%1/%2 · loss %3</source>
         <translation>%1/%2 · förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="299"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="314"/>
         <source>Null-text inversion: timestep %1 of %2</source>
         <translation>Nolltextinversion: tidssteg %1 av %2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
         <source>Support image</source>
         <translation>Stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
         <source>Reconstruction</source>
         <translation>Rekonstruktion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
         <source>Plain DDIM</source>
         <translation>Enbart DDIM</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>PSNR (dB)</source>
         <translation>PSNR (dB)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="185"/>
-        <location filename="../ui/panes/InversionPane.cpp" line="220"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="195"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="230"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1361,12 +1371,17 @@ importerad från %4</translation>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="158"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="156"/>
+        <source>Not now</source>
+        <translation>Inte nu</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="165"/>
         <source>Delete class</source>
         <translation>Ta bort klass</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="166"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Ta bort klassen ”%1” med dess %n stödbild? Det går inte att ångra.</numerusform>
@@ -1374,12 +1389,12 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="164"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="171"/>
         <source>Cannot delete the class</source>
         <translation>Kan inte ta bort klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="173"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="180"/>
         <source>Cannot remove the images</source>
         <translation>Kan inte ta bort bilderna</translation>
     </message>
@@ -1522,17 +1537,17 @@ importerad från %4</translation>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="262"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="274"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="266"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="278"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="270"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="282"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1540,17 +1555,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="271"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="285"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="312"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="327"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1558,7 +1573,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="313"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="328"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1566,7 +1581,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="334"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="348"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1574,7 +1589,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="347"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="361"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1587,7 +1602,7 @@ importerad från %4</translation>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="233"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="236"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>
@@ -1617,62 +1632,62 @@ The defaults are used instead.</source>
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="197"/>
+        <location filename="../app/WorkflowController.cpp" line="198"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="228"/>
+        <location filename="../app/WorkflowController.cpp" line="229"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="271"/>
+        <location filename="../app/WorkflowController.cpp" line="272"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="286"/>
+        <location filename="../app/WorkflowController.cpp" line="287"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="290"/>
+        <location filename="../app/WorkflowController.cpp" line="291"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="345"/>
+        <location filename="../app/WorkflowController.cpp" line="346"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="345"/>
+        <location filename="../app/WorkflowController.cpp" line="346"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="356"/>
+        <location filename="../app/WorkflowController.cpp" line="357"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="357"/>
+        <location filename="../app/WorkflowController.cpp" line="358"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="361"/>
+        <location filename="../app/WorkflowController.cpp" line="362"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="362"/>
+        <location filename="../app/WorkflowController.cpp" line="363"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="386"/>
+        <location filename="../app/WorkflowController.cpp" line="387"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1680,100 +1695,100 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="403"/>
+        <location filename="../app/WorkflowController.cpp" line="408"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="412"/>
+        <location filename="../app/WorkflowController.cpp" line="417"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="426"/>
-        <location filename="../app/WorkflowController.cpp" line="465"/>
+        <location filename="../app/WorkflowController.cpp" line="431"/>
+        <location filename="../app/WorkflowController.cpp" line="470"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="426"/>
-        <location filename="../app/WorkflowController.cpp" line="465"/>
+        <location filename="../app/WorkflowController.cpp" line="431"/>
+        <location filename="../app/WorkflowController.cpp" line="470"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="431"/>
+        <location filename="../app/WorkflowController.cpp" line="436"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="461"/>
+        <location filename="../app/WorkflowController.cpp" line="466"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="462"/>
+        <location filename="../app/WorkflowController.cpp" line="467"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="479"/>
+        <location filename="../app/WorkflowController.cpp" line="484"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="495"/>
         <location filename="../app/WorkflowController.cpp" line="500"/>
+        <location filename="../app/WorkflowController.cpp" line="505"/>
         <source>Images of the cell</source>
         <translation>Cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="496"/>
+        <location filename="../app/WorkflowController.cpp" line="501"/>
         <source>The images of a cell can be shown when the training has ended.</source>
         <translation>Bilderna i en cell kan visas när träningen är klar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="501"/>
+        <location filename="../app/WorkflowController.cpp" line="506"/>
         <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
         <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="503"/>
+        <location filename="../app/WorkflowController.cpp" line="508"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="506"/>
+        <location filename="../app/WorkflowController.cpp" line="511"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="537"/>
+        <location filename="../app/WorkflowController.cpp" line="542"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="538"/>
+        <location filename="../app/WorkflowController.cpp" line="543"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="544"/>
+        <location filename="../app/WorkflowController.cpp" line="549"/>
         <source>Export the student</source>
         <translation>Exportera studenten</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="545"/>
+        <location filename="../app/WorkflowController.cpp" line="550"/>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 finns redan. Vill du ersätta den?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="557"/>
+        <location filename="../app/WorkflowController.cpp" line="562"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="561"/>
+        <location filename="../app/WorkflowController.cpp" line="566"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1781,27 +1796,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="568"/>
+        <location filename="../app/WorkflowController.cpp" line="573"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="575"/>
+        <location filename="../app/WorkflowController.cpp" line="580"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="579"/>
+        <location filename="../app/WorkflowController.cpp" line="584"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="579"/>
+        <location filename="../app/WorkflowController.cpp" line="584"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="633"/>
+        <location filename="../app/WorkflowController.cpp" line="638"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1809,27 +1824,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="634"/>
+        <location filename="../app/WorkflowController.cpp" line="639"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="578"/>
+        <location filename="../app/WorkflowController.cpp" line="583"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="578"/>
+        <location filename="../app/WorkflowController.cpp" line="583"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="590"/>
+        <location filename="../app/WorkflowController.cpp" line="595"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="605"/>
+        <location filename="../app/WorkflowController.cpp" line="610"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1837,57 +1852,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="606"/>
+        <location filename="../app/WorkflowController.cpp" line="611"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="608"/>
+        <location filename="../app/WorkflowController.cpp" line="613"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="615"/>
+        <location filename="../app/WorkflowController.cpp" line="620"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="618"/>
+        <location filename="../app/WorkflowController.cpp" line="623"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="618"/>
+        <location filename="../app/WorkflowController.cpp" line="623"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="629"/>
+        <location filename="../app/WorkflowController.cpp" line="634"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="637"/>
+        <location filename="../app/WorkflowController.cpp" line="642"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="646"/>
+        <location filename="../app/WorkflowController.cpp" line="651"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="648"/>
+        <location filename="../app/WorkflowController.cpp" line="653"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="659"/>
+        <location filename="../app/WorkflowController.cpp" line="664"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="661"/>
+        <location filename="../app/WorkflowController.cpp" line="666"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

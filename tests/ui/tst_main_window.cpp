@@ -22,6 +22,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <QSpinBox>
+
 #include "Application.h"
 #include "EngineClient.h"
 #include "MainWindow.h"
@@ -183,6 +185,24 @@ private Q_SLOTS:
         if (opened.count() == 0) QVERIFY(opened.wait(30000));
         QCOMPARE(app.project()->classCount(), 5);
         QCOMPARE(app.project()->rootPath(), QDir::cleanPath(Application::demoProjectDir()));
+    }
+
+    // Settings outside the boxes' ranges (the command line takes any seed) survive the pane
+    // unchanged, so saving them does not make finished inversions out of date; a box the user
+    // changes wins.
+    void inversionSettingsOutsideTheBoxesSurvive() {
+        Application app;
+        InversionPane* inv    = app.window()->inversionPane();
+        tint::TintSettings s  = inv->settings();
+        s.seed                = 5'000'000'000ULL;
+        s.ti_steps            = 123;
+        inv->setSettings(s);
+        QCOMPARE(inv->settings().seed, std::uint64_t(5'000'000'000ULL));
+        QCOMPARE(inv->settings().ti_steps, 123);
+        auto* seedBox = inv->findChild<QSpinBox*>(QStringLiteral("InversionSeed"));
+        QVERIFY(seedBox);
+        seedBox->setValue(7);
+        QCOMPARE(inv->settings().seed, std::uint64_t(7));
     }
 
     void badProjectPathShowsAnError() {

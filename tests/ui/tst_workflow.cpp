@@ -45,6 +45,7 @@
 #include "panes/InversionPane.h"
 #include "panes/SupportPane.h"
 #include "panes/SyntheticPane.h"
+#include "tint/Error.h"
 #include "tint/Tint.h"
 #include "tint/Workflow.h"
 #include "widgets/PlotWidget.h"
@@ -620,6 +621,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
         app.openProject(b);
         QCOMPARE(QFileInfo(project->rootPath()).canonicalFilePath(), QFileInfo(b).canonicalFilePath());
+        // A failed job is named in the error, with its reason.
+        QSignalSpy failed(app.engine(), &EngineClient::jobFailed);
+        app.engine()->submit(QStringLiteral("Checking the photos"), [](tint::JobContext&) -> std::function<void()> {
+            throw tint::Error("photo.jpg: the file is truncated");
+        });
+        QVERIFY(failed.wait(60000));
+        QTRY_VERIFY(app.window()->statusBar()->currentMessage().startsWith(QStringLiteral("Checking the photos failed: ")));
+        QVERIFY(app.window()->statusBar()->currentMessage().contains(QStringLiteral("photo.jpg: the file is truncated")));
     }
 
     // Settings › Preferences says at once what a chosen folder is, or why it cannot be used.

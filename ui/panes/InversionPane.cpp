@@ -85,6 +85,7 @@ InversionPane::InversionPane(ProjectController* project, QWidget* parent) : QWid
     m_resolution->setSuffix(tr(" px"));
     m_earlyStop = new QCheckBox(tr("Stop early when the loss no longer falls"), this);
     m_seed      = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("InversionSeed"));
     m_seed->setRange(0, 1 << 30);
     auto* settingsBox = new QGroupBox(tr("Settings"), this);
     auto* form        = new QFormLayout(settingsBox);
@@ -158,10 +159,13 @@ InversionPane::InversionPane(ProjectController* project, QWidget* parent) : QWid
 
 tint::TintSettings InversionPane::settings() const {
     tint::TintSettings s = m_settings;  // the settings the pane does not show are kept as they were
-    s.ti_steps      = m_tiSteps->value();
-    s.resolution    = m_resolution->value();
+    // A box the user has not changed keeps the stored value, also one outside the box's range
+    // (the command line takes any seed): clamping it would make finished inversions out of date.
+    auto kept = [](const QSpinBox* box, int shown) { return box->value() == shown; };
+    if (!kept(m_tiSteps, m_shownTiSteps)) s.ti_steps = m_tiSteps->value();
+    if (!kept(m_resolution, m_shownResolution)) s.resolution = m_resolution->value();
     s.ti_early_stop = m_earlyStop->isChecked();
-    s.seed          = std::uint64_t(m_seed->value());
+    if (!kept(m_seed, m_shownSeed)) s.seed = std::uint64_t(m_seed->value());
     return s;
 }
 
@@ -171,7 +175,10 @@ void InversionPane::setSettings(const tint::TintSettings& s) {
     m_tiSteps->setValue(s.ti_steps);
     m_resolution->setValue(s.resolution);
     m_earlyStop->setChecked(s.ti_early_stop);
-    m_seed->setValue(int(s.seed & 0x3fffffff));
+    m_seed->setValue(int(std::min<std::uint64_t>(s.seed, std::uint64_t(m_seed->maximum()))));
+    m_shownTiSteps    = m_tiSteps->value();
+    m_shownResolution = m_resolution->value();
+    m_shownSeed       = m_seed->value();
 }
 
 void InversionPane::refresh() {

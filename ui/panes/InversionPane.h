@@ -75,6 +75,7 @@ private:
     QSpinBox* m_resolution;
     QCheckBox* m_earlyStop;
     QSpinBox* m_seed;
+    int m_shownTiSteps = -1, m_shownResolution = -1, m_shownSeed = -1;  ///< what setSettings() put in the boxes
     PlotWidget* m_loss;
     QListWidget* m_neighbours;
     QTableWidget* m_reconstructions;
