@@ -366,6 +366,12 @@ void Application::showPreferences() {
         m.teacher_dir   = n.teacherDir.toStdString();
         QString error;
         if (!m_project->setModels(m, &error)) m_window->showError(tr("Cannot save the project"), error);
+    } else if (n.generatorDir != s.generatorDir || n.teacherDir != s.teacherDir || n.device != s.device ||
+               n.precision != s.precision) {
+        // The model folders are kept in a project: say so instead of dropping them silently.
+        m_window->showError(tr("No project is open"),
+                            tr("The model folders and the device are kept in a project: open or create one, then choose "
+                               "them again."));
     }
 }
 

@@ -592,9 +592,10 @@ void WorkflowController::exportTokens(const QString& folder, int format) {
     const std::string root       = p->root();
     const tint::ProjectData data = p->data();
     QPointer<WorkflowController> self(this);
-    JobId id = m_engine->submit(tr("Exporting tokens"), [root, data, folder, format, self](tint::JobContext&) {
+    JobId id = m_engine->submit(tr("Exporting tokens"), [root, data, folder, format, self](tint::JobContext& ctx) {
         QStringList written, skipped;
         for (const auto& c : data.classes) {
+            ctx.throw_if_cancelled();  // between files: each token file is written whole
             const QString file = folder + QStringLiteral("/%1.safetensors").arg(qs(c.dir));
             try {
                 tint::export_embedding(root, c, file.toStdString(), static_cast<tint::EmbeddingFormat>(format));

@@ -125,6 +125,16 @@
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
+    <message>
+        <location filename="../app/Application.cpp" line="372"/>
+        <source>No project is open</source>
+        <translation>Inget projekt är öppet</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="373"/>
+        <source>The model folders and the device are kept in a project: open or create one, then choose them again.</source>
+        <translation>Modellmapparna och enheten sparas i ett projekt: öppna eller skapa ett och välj dem sedan igen.</translation>
+    </message>
 </context>
 <context>
     <name>ClassListModel</name>
@@ -1816,7 +1826,7 @@ Standardvärdena används i stället.</translation>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="638"/>
+        <location filename="../app/WorkflowController.cpp" line="639"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1824,7 +1834,7 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="639"/>
+        <location filename="../app/WorkflowController.cpp" line="640"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
@@ -1844,7 +1854,7 @@ Standardvärdena används i stället.</translation>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="610"/>
+        <location filename="../app/WorkflowController.cpp" line="611"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1852,57 +1862,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="611"/>
+        <location filename="../app/WorkflowController.cpp" line="612"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="613"/>
+        <location filename="../app/WorkflowController.cpp" line="614"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="620"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="623"/>
+        <location filename="../app/WorkflowController.cpp" line="624"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="623"/>
+        <location filename="../app/WorkflowController.cpp" line="624"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="634"/>
+        <location filename="../app/WorkflowController.cpp" line="635"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="642"/>
+        <location filename="../app/WorkflowController.cpp" line="643"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="651"/>
+        <location filename="../app/WorkflowController.cpp" line="652"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="653"/>
+        <location filename="../app/WorkflowController.cpp" line="654"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="664"/>
+        <location filename="../app/WorkflowController.cpp" line="665"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="666"/>
+        <location filename="../app/WorkflowController.cpp" line="667"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

@@ -655,6 +655,25 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("this is a Stable Diffusion folder")), qPrintable(text));
         SettingsDialog none(WorkbenchSettings{}, false);
         QVERIFY(labels(none).contains(QStringLiteral("built-in ImageNet MobileNetV2")));
+
+        // With no project open, folders chosen in Preferences cannot be kept: the user is told.
+        Application app;
+        QVERIFY(!app.project()->isOpen());
+        QTimer answer;
+        answer.setInterval(10);
+        connect(&answer, &QTimer::timeout, this, [&] {
+            auto* dialog = qobject_cast<SettingsDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            answer.stop();
+            const auto edits = dialog->findChildren<QLineEdit*>();
+            QVERIFY(edits.size() >= 2);
+            edits[1]->setText(good.teacherDir);  // the teacher folder
+            dialog->accept();
+        });
+        answer.start();
+        Q_EMIT app.window()->preferencesRequested();
+        QVERIFY2(app.window()->statusBar()->currentMessage().startsWith(QStringLiteral("No project is open")),
+                 qPrintable(app.window()->statusBar()->currentMessage()));
     }
 
 private:
