@@ -304,18 +304,13 @@ private Q_SLOTS:
         QVERIFY(dis->exportButton()->isEnabled());
         const QString viaButton = m_dir.filePath(QStringLiteral("from-pane"));  // ".onnx" is added
         QTimer answer;
-        answer.setInterval(10);
-        connect(&answer, &QTimer::timeout, this, [&] {
-            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-            if (!dialog) return;
-            answer.stop();
+        answerModal<QFileDialog>(answer, [&](QFileDialog* dialog) {
             dialog->setDirectory(m_dir.path());
             // Typed into the name field, as a user does (selectFile leaves a focused field alone).
             if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) name->setText(QStringLiteral("from-pane"));
             else dialog->selectFile(QStringLiteral("from-pane"));
             static_cast<QDialog*>(dialog)->accept();  // QFileDialog::accept, as its Save button does
         });
-        answer.start();
         QTest::mouseClick(dis->exportButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, kLong);
         QVERIFY2(exported.first().at(1).toBool(), qPrintable(exported.first().at(2).toString()));
@@ -660,23 +655,32 @@ private Q_SLOTS:
         Application app;
         QVERIFY(!app.project()->isOpen());
         QTimer answer;
-        answer.setInterval(10);
-        connect(&answer, &QTimer::timeout, this, [&] {
-            auto* dialog = qobject_cast<SettingsDialog*>(QApplication::activeModalWidget());
-            if (!dialog) return;
-            answer.stop();
+        answerModal<SettingsDialog>(answer, [&](SettingsDialog* dialog) {
             const auto edits = dialog->findChildren<QLineEdit*>();
             QVERIFY(edits.size() >= 2);
             edits[1]->setText(good.teacherDir);  // the teacher folder
             dialog->accept();
         });
-        answer.start();
         Q_EMIT app.window()->preferencesRequested();
         QVERIFY2(app.window()->statusBar()->currentMessage().startsWith(QStringLiteral("No project is open")),
                  qPrintable(app.window()->statusBar()->currentMessage()));
     }
 
 private:
+    // Answers the next modal dialog of type Dialog with `answer` once it is open (the call that
+    // opens it blocks in the dialog's own event loop).
+    template <class Dialog, class Answer>
+    void answerModal(QTimer& timer, Answer answer) {
+        timer.setInterval(10);
+        connect(&timer, &QTimer::timeout, this, [&timer, answer] {
+            auto* dialog = qobject_cast<Dialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            timer.stop();
+            answer(dialog);
+        });
+        timer.start();
+    }
+
     QTemporaryDir m_dir;
 };
 
