@@ -49,6 +49,20 @@ void require_channels(const std::vector<int>& channels, int groups, const std::s
 
 }  // namespace
 
+void require_transformer_sizes(long long hidden_size, long long num_hidden_layers, long long num_attention_heads,
+                               const std::string& where) {
+    require_ranges({{"hidden_size", hidden_size, 1, 16384},
+                    {"num_hidden_layers", num_hidden_layers, 1, 128},
+                    {"num_attention_heads", num_attention_heads, 1, 256}},
+                   where);
+    if (hidden_size % num_attention_heads != 0) throw Error(where + ": hidden_size is not divisible by num_attention_heads");
+}
+
+void require_clip_activation(const std::string& hidden_act, const std::string& where) {
+    if (hidden_act != "quick_gelu" && hidden_act != "gelu")
+        throw Error(where + ": hidden_act '" + hidden_act + "' is not supported (quick_gelu or gelu)");
+}
+
 void require_ranges(std::initializer_list<Range> ranges, const std::string& where) {
     for (const auto& r : ranges)
         if (r.value < r.lo || r.value > r.hi)
@@ -169,18 +183,13 @@ CLIPTextConfig CLIPTextConfig::from_json(const nlohmann::json& j, const std::str
     c.projection_dim          = io::json_get(j, "projection_dim", c.projection_dim, where);
     c.eos_token_id            = io::json_get(j, "eos_token_id", c.eos_token_id, where);
     c.pad_token_id            = io::json_get(j, "pad_token_id", c.pad_token_id, where);
-    if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
-        throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported (quick_gelu or gelu)");
+    require_clip_activation(c.hidden_act, where);
+    require_transformer_sizes(c.hidden_size, c.num_hidden_layers, c.num_attention_heads, where);
     require_ranges({{"vocab_size", c.vocab_size, 1, 1000000},
-                    {"hidden_size", c.hidden_size, 1, 16384},
                     {"intermediate_size", c.intermediate_size, 1, 65536},
-                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
-                    {"num_attention_heads", c.num_attention_heads, 1, 256},
                     {"max_position_embeddings", c.max_position_embeddings, 1, 65536},
                     {"projection_dim", c.projection_dim, 0, 16384}},
                    where);
-    if (c.hidden_size % c.num_attention_heads != 0)
-        throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
 }
 

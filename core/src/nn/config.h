@@ -85,5 +85,11 @@ struct Range {
 /// its range: sizes are checked before a model is built from them (no division by zero, no
 /// absurd allocation from a lying config).
 void require_ranges(std::initializer_list<Range> ranges, const std::string& where);
+/// The sizes every transformer config shares: hidden_size, num_hidden_layers and
+/// num_attention_heads in range, and the hidden size divisible by the number of heads.
+void require_transformer_sizes(long long hidden_size, long long num_hidden_layers, long long num_attention_heads,
+                               const std::string& where);
+/// CLIP's activations: quick_gelu (OpenAI's checkpoints) or gelu.
+void require_clip_activation(const std::string& hidden_act, const std::string& where);
 
 }  // namespace tint::nn

@@ -50,15 +50,12 @@ Dinov2Config Dinov2Config::from_json(const nlohmann::json& j, const std::string&
     c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
     if (io::json_get(j, "use_swiglu_ffn", false, where)) throw Error(where + ": use_swiglu_ffn (DINOv2 giant) is not supported");
     if (c.hidden_act != "gelu") throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported");
-    require_ranges({{"hidden_size", c.hidden_size, 1, 16384},
-                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
-                    {"num_attention_heads", c.num_attention_heads, 1, 256},
-                    {"image_size", c.image_size, 1, 4096},
+    require_transformer_sizes(c.hidden_size, c.num_hidden_layers, c.num_attention_heads, where);
+    require_ranges({{"image_size", c.image_size, 1, 4096},
                     {"patch_size", c.patch_size, 1, c.image_size},
                     {"num_channels", c.num_channels, 1, 16}},
                    where);
     if (!(c.mlp_ratio > 0 && c.mlp_ratio <= 64)) throw Error(where + ": 'mlp_ratio' = " + std::to_string(c.mlp_ratio) + " is out of range");
-    if (c.hidden_size % c.num_attention_heads != 0) throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
 }
 
@@ -148,18 +145,14 @@ CLIPVisionConfig CLIPVisionConfig::from_json(const nlohmann::json& j_in, const s
     c.projection_dim      = io::json_get(j, "projection_dim", io::json_get(j_in, "projection_dim", c.projection_dim, where), where);
     c.layer_norm_eps      = io::json_get(j, "layer_norm_eps", c.layer_norm_eps, where);
     c.hidden_act          = io::json_get(j, "hidden_act", c.hidden_act, where);
-    if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
-        throw Error(where + ": hidden_act '" + c.hidden_act + "' is not supported (quick_gelu or gelu)");
-    require_ranges({{"hidden_size", c.hidden_size, 1, 16384},
-                    {"intermediate_size", c.intermediate_size, 1, 65536},
-                    {"num_hidden_layers", c.num_hidden_layers, 1, 128},
-                    {"num_attention_heads", c.num_attention_heads, 1, 256},
+    require_clip_activation(c.hidden_act, where);
+    require_transformer_sizes(c.hidden_size, c.num_hidden_layers, c.num_attention_heads, where);
+    require_ranges({{"intermediate_size", c.intermediate_size, 1, 65536},
                     {"image_size", c.image_size, 1, 4096},
                     {"patch_size", c.patch_size, 1, c.image_size},
                     {"num_channels", c.num_channels, 1, 16},
                     {"projection_dim", c.projection_dim, 1, 16384}},
                    where);
-    if (c.hidden_size % c.num_attention_heads != 0) throw Error(where + ": hidden_size is not divisible by num_attention_heads");
     return c;
 }
 
