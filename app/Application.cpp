@@ -13,6 +13,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QItemSelectionModel>
+#include <QPointer>
 #include <QTimer>
 
 #include <filesystem>
@@ -63,6 +64,7 @@ Application::Application(QObject* parent)
             Qt::QueuedConnection);
     });
     m_engine->setComputeThreads(m_settings.threads());
+    m_thumbnailPool.setMaxThreadCount(1);  // beside the engine on a small machine
     m_workflow = new WorkflowController(m_engine, m_project, w, this);
     w->supportPane()->setDeleteGuard([this](QString* why) { return noJobs(why); });
     wire();
@@ -70,6 +72,8 @@ Application::Application(QObject* parent)
 
 Application::~Application() {
     tint::log::remove_callback(m_logCallback);
+    m_thumbnailPool.clear();
+    m_thumbnailPool.waitForDone();
     m_engine->cancelAll();
     delete m_engine;  // joins the engine thread before the window and project go
     m_engine = nullptr;
@@ -97,6 +101,9 @@ void Application::wire() {
     });
     connect(w, &MainWindow::cancelRequested, this,
             [this](int mode) { m_engine->cancelCurrent(static_cast<tint::CancelMode>(mode)); });
+    connect(w, &MainWindow::cancelAllRequested, this, [this] { m_engine->cancelAll(); });
+    // Queued: the window hears of the last job's end (jobFinished follows queueChanged) first.
+    connect(this, &Application::idle, w, &MainWindow::closeIfClosing, Qt::QueuedConnection);
     connect(w, &MainWindow::openProjectRequested, this, &Application::openProject);
     connect(w, &MainWindow::openDemoRequested, this, &Application::openDemo);
     connect(w, &MainWindow::newProjectRequested, this, &Application::newProject);
@@ -227,6 +234,7 @@ void Application::openDemo() {
 }
 
 void Application::projectOpened() {
+    m_thumbnailPool.clear();  // the previous project's thumbnails that have not started
     QString root = m_project->rootPath();
     m_settings.addRecentProject(root);
     m_settings.setLastProject(root);
@@ -240,37 +248,29 @@ void Application::projectOpened() {
 }
 
 void Application::requestThumbnails(const QStringList& paths) {
-    SupportImageModel* model = m_window->supportPane()->imageModel();
-    const JobId id = m_engine->submit(tr("Making thumbnails"), [paths, model](tint::JobContext& ctx) {
-        auto out = std::make_shared<QList<QPair<QString, QImage>>>();
-        for (int i = 0; i < paths.size(); ++i) {
-            ctx.throw_if_cancelled();
-            if (ctx.stop_before_next_item()) break;
-            ctx.report({"thumbnails", i, paths.size(), std::nan(""), QFileInfo(paths[i]).fileName().toStdString()});
+    // A pool of its own, not the engine's queue: thumbnails appear while a long job runs.
+    QPointer<SupportImageModel> model = m_window->supportPane()->imageModel();
+    m_thumbnailPool.start([paths, model] {
+        for (const QString& path : paths) {
+            QImage image;  // null: shown as the placeholder and not asked for again
             try {
-                out->append({paths[i], toQImage(tint::make_thumbnail(tint::load_image_rgb(paths[i].toStdString()),
-                                                                     kThumbnailSize))});
-            } catch (const tint::Error& e) {
+                image = toQImage(tint::make_thumbnail(tint::load_image_rgb(path.toStdString()), kThumbnailSize));
+            } catch (const std::exception& e) {
                 tint::log::warn("tint.thumbnails", e.what());
-                out->append({paths[i], QImage()});  // shown as the placeholder, not asked for again
             }
+            if (!model) return;
+            QMetaObject::invokeMethod(
+                model.data(), [model, path, image] { if (model) model->setThumbnail(path, image); }, Qt::QueuedConnection);
         }
-        ctx.report({"thumbnails", paths.size(), paths.size(), std::nan(""), {}});
-        return std::function<void()>([model, out, paths] {
-            for (const auto& [path, image] : *out) model->setThumbnail(path, image);
-            model->requestsEnded(paths);
-        });
+        if (model)
+            QMetaObject::invokeMethod(
+                model.data(), [model, paths] { if (model) model->requestsEnded(paths); }, Qt::QueuedConnection);
     });
-    // Cancelled or failed: no continuation runs, and the paths may be asked for again.
-    auto links = std::make_shared<QList<QMetaObject::Connection>>();
-    auto ended = [this, links, model, paths, id](JobId which, bool hadContinuation) {
-        if (which != id) return;
-        for (const auto& c : *links) disconnect(c);
-        if (!hadContinuation) model->requestsEnded(paths);
-    };
-    *links << connect(m_engine, &EngineClient::jobCancelled, this, [ended](JobId j) { ended(j, false); })
-           << connect(m_engine, &EngineClient::jobFailed, this, [ended](JobId j, const QString&) { ended(j, false); })
-           << connect(m_engine, &EngineClient::jobFinished, this, [ended](JobId j) { ended(j, true); });
+}
+
+void Application::waitForThumbnails() {
+    m_thumbnailPool.waitForDone();
+    QCoreApplication::sendPostedEvents();
 }
 
 void Application::importFiles(int classIndex, const QStringList& files) {
@@ -300,8 +300,8 @@ void Application::importFiles(int classIndex, const QStringList& files) {
 
 void Application::importClassFolders(const QString& root) {
     std::string dir = root.toStdString();
-    m_engine->submit(tr("Scanning folders"), [this, dir](tint::JobContext&) {
-        auto folders = std::make_shared<std::vector<tint::ClassFolder>>(tint::scan_class_folders(dir));
+    m_engine->submit(tr("Scanning folders"), [this, dir](tint::JobContext& ctx) {
+        auto folders = std::make_shared<std::vector<tint::ClassFolder>>(tint::scan_class_folders(dir, &ctx));
         return std::function<void()>([this, folders, dir] {
             if (folders->empty()) {
                 m_window->showError(tr("Nothing to import"),
@@ -432,6 +432,10 @@ void Application::renderScreenshots() {
     for (int i = 0; i < tabs->count() && i < 4; ++i) {
         tabs->setCurrentIndex(i);
         QCoreApplication::processEvents();
+        if (tabs->widget(i) == m_window->supportPane()) {
+            waitForThumbnails();
+            QCoreApplication::processEvents();
+        }
         if (tabs->widget(i) == m_window->syntheticPane()) {  // let the visible thumbnails arrive
             m_window->syntheticPane()->thumbnails()->waitForDone();
             QCoreApplication::processEvents();

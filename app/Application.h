@@ -3,6 +3,7 @@
 // the only place where ui/ requests are connected to engine jobs.
 #include <QObject>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -46,6 +47,8 @@ public:
     void importFiles(int classIndex, const QStringList& files);
     void importClassFolders(const QString& root);
     void requestThumbnails(const QStringList& paths);
+    /// Waits until the support thumbnails asked for so far have reached the model (tests, screenshots).
+    void waitForThumbnails();
 
 Q_SIGNALS:
     /// Emitted when the job queue becomes empty (tests and screenshots wait on it).
@@ -70,4 +73,5 @@ private:
     QString m_screenshotDir;
     StartOptions m_options;
     int m_logCallback = 0;
+    QThreadPool m_thumbnailPool;  ///< support thumbnails, beside the engine's job queue
 };

@@ -16,6 +16,8 @@ void QtJobContext::report(const tint::Progress& p) {
         m_stageTotal    = p.total;
         m_stageBaseStep = p.step;
         m_stageStartMs  = now;
+        if (p.stage != m_lastStageName || m_stageNumber == 0) ++m_stageNumber;
+        m_lastStageName = p.stage;
     }
     m_lastStep = p.step;
     const bool first = m_lastSentMs < 0;
@@ -33,6 +35,7 @@ void QtJobContext::report(const tint::Progress& p) {
     out.loss           = out.hasLoss ? p.loss : 0.0;
     out.message        = QString::fromStdString(p.message);
     out.elapsedSeconds = now / 1000.0;
+    out.stageNumber    = m_stageNumber;
     if (p.total > 0 && p.step >= p.total)
         out.etaSeconds = 0.0;
     else if (p.total > 0 && p.step > m_stageBaseStep && p.step < p.total)

@@ -37,4 +37,6 @@ private:
     qint64 m_stageTotal    = 0;
     qint64 m_lastStep      = 0;    ///< the step of the previous report (a lower one restarts)
     int m_sent          = 0;
+    int m_stageNumber   = 0;       ///< how many differently named stages have been reported
+    std::string m_lastStageName;
 };

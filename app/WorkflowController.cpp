@@ -559,8 +559,8 @@ void WorkflowController::exportOnnx(const QString& runId, const QString& file) {
     const std::string root       = p->root();
     const tint::ProjectData data = p->data();
     QPointer<WorkflowController> self(this);
-    JobId id = m_engine->submit(tr("Exporting to ONNX"), [root, data, runId, file, self](tint::JobContext&) {
-        auto rep = tint::export_run_onnx(root, data, runId.toStdString(), file.toStdString());
+    JobId id = m_engine->submit(tr("Exporting to ONNX"), [root, data, runId, file, self](tint::JobContext& ctx) {
+        auto rep = tint::export_run_onnx(root, data, runId.toStdString(), file.toStdString(), &ctx);
         return std::function<void()>([self, rep] {
             if (!self) return;
             const QString msg = tr("Wrote %1 (%2 KB). Self-check passed: OpenCV's ONNX runtime gives the same outputs "

@@ -17,7 +17,8 @@ struct JobProgress {
     bool hasLoss = false;
     QString message;  ///< current item
     double elapsedSeconds = 0.0;
-    double etaSeconds     = -1.0;  ///< < 0: unknown
+    double etaSeconds     = -1.0;  ///< < 0: unknown; for the current stage only
+    int stageNumber       = 1;     ///< 1 for the job's first stage, 2 for the next, ...
 };
 
 /// Work to run on the GUI thread once a job's result is ready (the result is captured by value).

@@ -18,6 +18,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QUndoStack>
 
 #include "ProjectController.h"
 #include "panes/DistillPane.h"
@@ -99,6 +100,55 @@ void MainWindow::buildMenus() {
     exportMenu->setToolTipsVisible(true);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    // Undo and redo of the curation decisions (step 3), from anywhere in the window; a text field
+    // with the focus keeps Ctrl+Z for its own text.
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo      = edit->addAction(tr("&Undo"), this, [this] {
+        m_tabs->setCurrentWidget(m_synthetic);  // show what is undone
+        m_synthetic->undo();
+    });
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setObjectName(QStringLiteral("actionUndo"));
+    m_redo = edit->addAction(tr("&Redo"), this, [this] {
+        m_tabs->setCurrentWidget(m_synthetic);
+        m_synthetic->redo();
+    });
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)))
+        redoKeys << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);  // the gallery's hint names it
+    m_redo->setShortcuts(redoKeys);
+    m_redo->setObjectName(QStringLiteral("actionRedo"));
+    QUndoStack* curation = m_synthetic->undoStack();
+    auto updateUndo      = [this, curation] {
+        m_undo->setEnabled(curation->canUndo());
+        m_redo->setEnabled(curation->canRedo());
+        m_undo->setText(curation->canUndo() ? tr("&Undo %1").arg(curation->undoText()) : tr("&Undo"));
+        m_redo->setText(curation->canRedo() ? tr("&Redo %1").arg(curation->redoText()) : tr("&Redo"));
+    };
+    connect(curation, &QUndoStack::indexChanged, this, updateUndo);
+    connect(curation, &QUndoStack::cleanChanged, this, updateUndo);
+    updateUndo();
+
+    // The running job: Esc asks before cancelling, Shift+Esc lets it finish its current item.
+    QMenu* job  = menuBar()->addMenu(tr("&Job"));
+    m_cancelNow = job->addAction(tr("&Cancel the Running Job…"), this, [this] {
+        if (m_currentJob == 0) return;
+        if (!qApp->property("tint_no_dialogs").toBool() &&
+            QMessageBox::question(this, tr("Cancel the job"),
+                                  tr("Cancel \"%1\" now? Finished work is kept.").arg(m_jobTitle)) != QMessageBox::Yes)
+            return;
+        Q_EMIT cancelRequested(2);
+    });
+    m_cancelNow->setShortcut(QKeySequence::Cancel);
+    m_cancelNow->setObjectName(QStringLiteral("actionCancelJob"));
+    m_stopAfterItem = job->addAction(tr("&Stop after the Current Item"), this, [this] {
+        if (m_currentJob != 0) Q_EMIT cancelRequested(1);
+    });
+    m_stopAfterItem->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_Escape));
+    m_stopAfterItem->setObjectName(QStringLiteral("actionStopAfterItem"));
+    m_cancelNow->setEnabled(false);
+    m_stopAfterItem->setEnabled(false);
 
     QMenu* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, &MainWindow::preferencesRequested);
@@ -226,20 +276,35 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (m_currentJob != 0) {
-        auto answer = QMessageBox::question(this, tr("A job is running"),
-                                            tr("A job is still running. Cancel it and quit? Finished work is kept."));
-        if (answer != QMessageBox::Yes) {
-            event->ignore();
-            return;
-        }
-        Q_EMIT cancelRequested(2);
+    if ((m_currentJob == 0 && m_queuedJobs == 0) || m_closing) {
+        // Nothing runs, or the user closes again while the jobs stop: quit now.
+        event->accept();
+        return;
     }
-    event->accept();
+    if (!qApp->property("tint_no_dialogs").toBool() &&
+        QMessageBox::question(this, tr("A job is running"),
+                              tr("A job is still running. Cancel it and quit? Finished work is kept.")) !=
+            QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    // The window stays until the jobs have stopped and handed back what they finished (an import
+    // records the photos it copied), then closes by itself.
+    m_closing = true;
+    event->ignore();
+    statusBar()->showMessage(tr("Stopping the jobs; the workbench closes when their finished work is saved."));
+    Q_EMIT cancelAllRequested();
+}
+
+void MainWindow::closeIfClosing() {
+    if (m_closing && m_currentJob == 0 && m_queuedJobs == 0) close();
 }
 
 void MainWindow::onJobStarted(JobId id, const QString& title) {
     m_currentJob = id;
+    m_jobTitle   = title;
+    m_cancelNow->setEnabled(true);
+    m_stopAfterItem->setEnabled(true);
     m_jobLabel->setText(title);
     m_progress->setRange(0, 0);
     m_progress->setVisible(true);
@@ -256,12 +321,21 @@ void MainWindow::onJobProgress(const JobProgress& p) {
         m_progress->setFormat(QStringLiteral("%1 / %2").arg(p.step).arg(p.total));
     }
     m_jobLabel->setText(p.message.isEmpty() ? p.title : p.title + QStringLiteral(": ") + p.message);
-    m_etaLabel->setText(p.etaSeconds >= 0 ? tr("about %1 left").arg(formatDuration(p.etaSeconds)) : QString());
+    // The ETA covers the running stage; after the job's first stage the label says so, since the
+    // stages of a job (teacher, soft labels, training) differ too much to add up in advance.
+    if (p.etaSeconds < 0)
+        m_etaLabel->clear();
+    else if (p.stageNumber > 1)
+        m_etaLabel->setText(tr("about %1 left in this stage").arg(formatDuration(p.etaSeconds)));
+    else
+        m_etaLabel->setText(tr("about %1 left").arg(formatDuration(p.etaSeconds)));
 }
 
 void MainWindow::onJobEnded(JobId id, const QString& summary) {
     if (id == m_currentJob) {
         m_currentJob = 0;
+        m_cancelNow->setEnabled(false);
+        m_stopAfterItem->setEnabled(false);
         m_progress->setVisible(false);
         m_cancel->setVisible(false);
         m_jobLabel->clear();
@@ -271,6 +345,7 @@ void MainWindow::onJobEnded(JobId id, const QString& summary) {
 }
 
 void MainWindow::setQueuedJobs(int count) {
+    m_queuedJobs = count;
     m_queueLabel->setText(count > 0 ? tr("%n more queued", nullptr, count) : QString());
 }
 

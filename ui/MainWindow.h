@@ -32,6 +32,9 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     QProgressBar* progressBar() const { return m_progress; }
     QToolButton* cancelButton() const { return m_cancel; }
+    QAction* undoAction() const { return m_undo; }
+    QAction* redoAction() const { return m_redo; }
+    QAction* cancelJobAction() const { return m_cancelNow; }
 
     void setRecentProjects(const QStringList& paths);
     /// Enables the Export menu's entries for what the project has.
@@ -48,6 +51,8 @@ public Q_SLOTS:
     void onLogMessage(int level, const QString& logger, const QString& text);
     void showError(const QString& title, const QString& message);
     void setQueuedJobs(int count);
+    /// After a close that waits for the jobs to stop: closes once none runs or waits.
+    void closeIfClosing();
 
 Q_SIGNALS:
     void newProjectRequested(const QString& folder, const QString& name);
@@ -59,6 +64,8 @@ Q_SIGNALS:
     void importClassFoldersRequested(const QString& root);
     void preferencesRequested();
     void cancelRequested(int mode);  ///< tint::CancelMode as int
+    /// Closing while jobs run: cancel the running and the waiting ones.
+    void cancelAllRequested();
     void exportOnnxRequested();
     void exportTokensRequested();
     void exportDatasetRequested();
@@ -89,10 +96,17 @@ private:
     LogView* m_log;
     QMenu* m_recentMenu = nullptr;
     QAction* m_export[4] = {};
+    QAction* m_undo          = nullptr;
+    QAction* m_redo          = nullptr;
+    QAction* m_cancelNow     = nullptr;
+    QAction* m_stopAfterItem = nullptr;
+    QString m_jobTitle;
     QLabel* m_jobLabel;
     QLabel* m_etaLabel;
     QLabel* m_queueLabel;
     QProgressBar* m_progress;
     QToolButton* m_cancel;
     JobId m_currentJob = 0;
+    int m_queuedJobs   = 0;
+    bool m_closing     = false;  ///< closing waits for the jobs to stop
 };

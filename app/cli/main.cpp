@@ -769,7 +769,7 @@ int run(const Args& a) {
     if (a.command == "export") {
         tint::Project p = tint::Project::open(a.project);
         if (a.run.empty() || a.out.empty()) throw tint::Error("export needs --run ID and --out FILE.onnx");
-        auto r = tint::export_run_onnx(p.root(), p.data(), a.run, a.out);
+        auto r = tint::export_run_onnx(p.root(), p.data(), a.run, a.out, &ctx);
         std::printf("wrote %s (%lld bytes); OpenCV dnn matches LibTorch on %d images (largest difference %.2e)\n",
                     r.path.c_str(), r.file_size, r.images_checked, r.max_abs_diff);
         std::printf("outputs, in order: %s\n", tint::join(r.class_names).c_str());

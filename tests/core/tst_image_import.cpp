@@ -281,6 +281,21 @@ private Q_SLOTS:
         }
         QCOMPARE(copied, 3);
     }
+
+    // Scanning a folder per class stops between folders when cancelled (Cancel in the status bar).
+    void folderScanStopsWhenCancelled() {
+        fs::path base = fs::path(m_dir.path().toStdString()) / "scan";
+        for (const char* cls : {"a", "b"}) {
+            fs::create_directories(base / cls);
+            testimg::write_png((base / cls / "x.png").string(), 8, 8, 1);
+        }
+        tint::SilentJobContext running;
+        QCOMPARE(int(tint::scan_class_folders(base.string(), &running).size()), 2);
+        tint::CancelSource source;
+        tint::SilentJobContext stopped(source.token());
+        source.request(tint::CancelMode::AfterCurrentItem);
+        QVERIFY_THROWS_EXCEPTION(tint::Cancelled, tint::scan_class_folders(base.string(), &stopped));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestImageImport)

@@ -426,6 +426,45 @@ private Q_SLOTS:
         QVERIFY(model->is_training());
     }
 
+    // Cancel between the export's stages: an exception, the destination as it was, no temporary
+    // file left beside it; each stage is reported first.
+    void cancelLeavesTheDestination() {
+        auto model = buildStudent(QStringLiteral("conv4"), photos_);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("model.onnx")).toStdString();
+        { std::ofstream(path) << "the earlier export"; }
+        struct StopAt : tint::JobContext {
+            tint::CancelSource src;
+            tint::CancelToken tok = src.token();
+            long long at;
+            std::vector<std::string> stages;
+            explicit StopAt(long long step) : at(step) {}
+            void report(const tint::Progress& p) override {
+                stages.push_back(p.message);
+                if (p.step == at) src.request(tint::CancelMode::Now);
+            }
+            const tint::CancelToken& cancel() const override { return tok; }
+        };
+        for (long long at : {0LL, 1LL, 3LL, 4LL}) {  // before the graph, after the write, before OpenCV, before the move
+            StopAt ctx(at);
+            auto o    = baseOptions(photoPaths_);
+            o.context = &ctx;
+            QVERIFY_THROWS_EXCEPTION(tint::Cancelled, tint::exporter::export_onnx(*model, path, o));
+            QCOMPARE(int(ctx.stages.size()), int(at) + 1);
+            QCOMPARE(entries(dir.path()), std::vector<std::string>{"model.onnx"});
+            std::ifstream in(path);
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            QCOMPARE(text, std::string("the earlier export"));
+        }
+        StopAt never(-1);
+        auto o    = baseOptions(photoPaths_);
+        o.context = &never;
+        auto r    = tint::exporter::export_onnx(*model, path, o);
+        QVERIFY(r.max_abs_diff <= kTolerance);
+        QCOMPARE(int(never.stages.size()), 6);  // five stages and the end
+        QCOMPARE(entries(dir.path()), std::vector<std::string>{"model.onnx"});
+    }
+
     // --- refusals: an error naming the path, and nothing at the destination ---
 
     void badDestinations() {

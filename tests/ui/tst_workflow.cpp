@@ -575,6 +575,52 @@ private Q_SLOTS:
         QCOMPARE(project->classAt(0)->name, std::string("roses"));
         QCOMPARE(acceptedRoses, 1);
         QCOMPARE(acceptedTulips, 0);
+
+        // An undo whose write fails is reported and stays undoable: the history never runs ahead
+        // of the disk. The Edit menu's Undo (Ctrl+Z from anywhere in the window) drives it.
+        MainWindow* w      = app.window();
+        SyntheticPane* syn = w->syntheticPane();
+        syn->proxy()->setOrder(GalleryFilterModel::Order::Oldest);
+        // The second image: the first may be the accepted rose above.
+        syn->view()->setCurrentIndex(syn->proxy()->index(1, 0));
+        const QString before = syn->proxy()->index(1, 0).data(SampleModel::StatusRole).toString();
+        QVERIFY(before != QLatin1String("rejected"));
+        const int decided = syn->proxy()->index(1, 0).data(SampleModel::ClassRole).toInt();
+        const QString sampleId = syn->proxy()->index(1, 0).data(SampleModel::IdRole).toString();
+        syn->applyToSelection(QStringLiteral("rejected"));
+        QCOMPARE(syn->undoStack()->index(), 1);
+        QVERIFY(w->undoAction()->isEnabled());
+        QVERIFY(w->undoAction()->text().contains(QStringLiteral("reject 1 image")));
+        const fs::path samples = fs::path(root) / "synthetic" / project->classAt(decided)->dir / "samples.jsonl";
+        const fs::path aside   = samples.string() + ".aside";
+        fs::rename(samples, aside);
+        QSignalSpy errors(syn, &SyntheticPane::errorOccurred);
+        w->tabs()->setCurrentIndex(0);
+        w->undoAction()->trigger();
+        QCOMPARE(w->tabs()->currentWidget(), static_cast<QWidget*>(syn));  // shows what it undoes
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(errors.first().at(1).toString().contains(QStringLiteral("samples.jsonl")));
+        QCOMPARE(syn->undoStack()->index(), 1);  // still undoable
+        QCOMPARE(model->data(model->index(model->rowOf(decided, sampleId)), SampleModel::StatusRole).toString(),
+                 QStringLiteral("rejected"));
+        fs::rename(aside, samples);
+        w->undoAction()->trigger();
+        QCOMPARE(syn->undoStack()->index(), 0);
+        QCOMPARE(model->data(model->index(model->rowOf(decided, sampleId)), SampleModel::StatusRole).toString(), before);
+        QVERIFY(!w->undoAction()->isEnabled());
+        // Redo fails the same way and stays redoable.
+        fs::rename(samples, aside);
+        syn->redo();
+        QCOMPARE(errors.count(), 2);
+        QCOMPARE(syn->undoStack()->index(), 0);
+        QVERIFY(w->redoAction()->isEnabled());
+        fs::rename(aside, samples);
+        w->redoAction()->trigger();
+        QCOMPARE(syn->undoStack()->index(), 1);
+        QString onDisk;
+        for (const auto& r : tint::read_samples(root, *project->classAt(decided)))
+            if (r.id == sampleId.toStdString()) onDisk = QString::fromStdString(r.status);
+        QCOMPARE(onDisk, QStringLiteral("rejected"));
     }
 
     // Another project opens only when no job of the open one runs or waits.

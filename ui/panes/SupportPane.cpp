@@ -1,5 +1,7 @@
 #include "SupportPane.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -77,6 +79,21 @@ SupportPane::SupportPane(ProjectController* project, QWidget* parent)
     splitter->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
+
+    // Delete removes what has the focus: the selected images, or the selected class (both ask first).
+    auto* deleteImages = new QAction(tr("Remove the selected images"), m_imageView);
+    deleteImages->setShortcut(QKeySequence::Delete);
+    deleteImages->setShortcutContext(Qt::WidgetShortcut);
+    m_imageView->addAction(deleteImages);
+    connect(deleteImages, &QAction::triggered, this, &SupportPane::removeSelectedImages);
+    auto* deleteClassAction = new QAction(tr("Delete the selected class"), m_classView);
+    deleteClassAction->setShortcut(QKeySequence::Delete);
+    deleteClassAction->setShortcutContext(Qt::WidgetShortcut);
+    m_classView->addAction(deleteClassAction);
+    connect(deleteClassAction, &QAction::triggered, this, &SupportPane::deleteClass);
+    m_removeButton->setToolTip(tr("Remove the selected images from the class (Delete). The files you imported "
+                                  "them from are not touched."));
+    m_deleteButton->setToolTip(tr("Delete the selected class with its images (Delete in the class list)."));
 
     connect(addButton, &QPushButton::clicked, this, &SupportPane::addClass);
     connect(m_renameButton, &QPushButton::clicked, this, &SupportPane::renameClass);
@@ -157,16 +174,20 @@ bool SupportPane::deletingAllowed() {
     return false;
 }
 
+bool SupportPane::confirmed(const QString& title, const QString& question) {
+    if (qApp->property("tint_no_dialogs").toBool()) return true;  // offscreen tests
+    return QMessageBox::question(this, title, question) == QMessageBox::Yes;
+}
+
 void SupportPane::deleteClass() {
     int c                      = currentClass();
     const tint::ClassEntry* ce = m_project->classAt(c);
     if (!ce || !deletingAllowed()) return;
-    auto answer = QMessageBox::question(
-        this, tr("Delete class"),
-        tr("Delete the class \"%1\" with its %n support image(s)? This cannot be undone.", nullptr,
-           int(ce->supports.size()))
-            .arg(QString::fromStdString(ce->name)));
-    if (answer != QMessageBox::Yes) return;
+    if (!confirmed(tr("Delete class"),
+                   tr("Delete the class \"%1\" with its %n support image(s)? This cannot be undone.", nullptr,
+                      int(ce->supports.size()))
+                       .arg(QString::fromStdString(ce->name))))
+        return;
     QString error;
     if (!m_project->removeClass(c, &error)) Q_EMIT errorOccurred(tr("Cannot delete the class"), error);
 }
@@ -175,7 +196,14 @@ void SupportPane::removeSelectedImages() {
     int c = currentClass();
     QList<int> rows;
     for (const QModelIndex& i : m_imageView->selectionModel()->selectedIndexes()) rows << i.row();
-    if (rows.isEmpty() || !deletingAllowed()) return;
+    const tint::ClassEntry* ce = m_project->classAt(c);
+    if (!ce || rows.isEmpty() || !deletingAllowed()) return;
+    if (!confirmed(tr("Remove images"),
+                   tr("Remove %n support image(s) from the class \"%1\"? The project's copies are deleted; the "
+                      "files you imported them from are not touched.",
+                      nullptr, int(rows.size()))
+                       .arg(QString::fromStdString(ce->name))))
+        return;
     QString error;
     if (!m_project->removeSupports(c, rows, &error)) Q_EMIT errorOccurred(tr("Cannot remove the images"), error);
 }

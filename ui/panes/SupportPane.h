@@ -40,6 +40,8 @@ public Q_SLOTS:
 
 private:
     bool deletingAllowed();
+    /// Asks before deleting (answered yes in offscreen tests, which set "tint_no_dialogs").
+    bool confirmed(const QString& title, const QString& question);
     std::function<bool(QString*)> m_deleteGuard;
     void updateState();
     ProjectController* m_project;

@@ -14,6 +14,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <utility>
+
 #include "ProjectController.h"
 #include "gallery/GalleryDelegate.h"
 #include "gallery/GalleryFilterModel.h"
@@ -41,24 +43,32 @@ void GalleryView::keyPressEvent(QKeyEvent* event) {
 }
 
 /// One curation action (a key press or a bulk action). The decisions are written before the
-/// command is pushed, so the first redo() does nothing.
+/// command is pushed, so the first redo() does nothing. QUndoStack moves its index whatever undo()
+/// and redo() do, so a write that fails is reported through failed(), and SyntheticPane::undo() and
+/// redo() then step the stack back with a pass that writes nothing: the history keeps matching
+/// what is on disk.
 class StatusCommand : public QUndoCommand {
 public:
     StatusCommand(SyntheticPane* pane, QList<SyntheticPane::Decision> decisions, const QString& text)
         : QUndoCommand(text), m_pane(pane), m_decisions(std::move(decisions)) {}
-    void undo() override { m_pane->applyDecisions(m_decisions, false); }
-    void redo() override {
-        if (m_first) {
-            m_first = false;
-            return;
-        }
-        m_pane->applyDecisions(m_decisions, true);
+    void undo() override {
+        if (std::exchange(m_pass, false)) return;
+        m_failed = !m_pane->applyDecisions(m_decisions, false);
     }
+    void redo() override {
+        if (std::exchange(m_pass, false)) return;
+        m_failed = !m_pane->applyDecisions(m_decisions, true);
+    }
+    /// Whether the last undo() or redo() could not write its decisions, and clears it.
+    bool takeFailed() { return std::exchange(m_failed, false); }
+    /// The next undo() or redo() only moves the stack's index.
+    void passNext() { m_pass = true; }
 
 private:
     SyntheticPane* m_pane;
     QList<SyntheticPane::Decision> m_decisions;
-    bool m_first = true;
+    bool m_pass   = true;  // the first redo(), on push: the decisions are already written
+    bool m_failed = false;
 };
 
 SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
@@ -192,14 +202,14 @@ SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
     connect(m_sort, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { m_proxy->setOrder(GalleryFilterModel::Order(m_sort->currentData().toInt())); });
     connect(m_view, &GalleryView::statusKey, this, &SyntheticPane::applyToSelection);
-    connect(m_view, &GalleryView::undoKey, m_undo, &QUndoStack::undo);
-    connect(m_view, &GalleryView::redoKey, m_undo, &QUndoStack::redo);
+    connect(m_view, &GalleryView::undoKey, this, &SyntheticPane::undo);
+    connect(m_view, &GalleryView::redoKey, this, &SyntheticPane::redo);
     connect(accept, &QPushButton::clicked, this, [this] { applyToSelection(QStringLiteral("accepted")); });
     connect(reject, &QPushButton::clicked, this, [this] { applyToSelection(QStringLiteral("rejected")); });
     connect(rejectLow, &QPushButton::clicked, this, [this] { rejectBelowConfidence(m_threshold->value() / 100.0); });
     connect(rejectDups, &QPushButton::clicked, this, &SyntheticPane::rejectDuplicates);
-    connect(undo, &QPushButton::clicked, m_undo, &QUndoStack::undo);
-    connect(redo, &QPushButton::clicked, m_undo, &QUndoStack::redo);
+    connect(undo, &QPushButton::clicked, this, &SyntheticPane::undo);
+    connect(redo, &QPushButton::clicked, this, &SyntheticPane::redo);
     connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
     connect(m_undo, &QUndoStack::canRedoChanged, redo, &QPushButton::setEnabled);
     connect(m_undo, &QUndoStack::undoTextChanged, undo, [undo](const QString& t) { undo->setToolTip(t); });
@@ -296,6 +306,26 @@ bool SyntheticPane::applyDecisions(const QList<Decision>& decisions, bool forwar
     if (m_model->setStatuses(changes, &error)) return true;
     Q_EMIT errorOccurred(tr("Cannot save the decision"), error);
     return false;
+}
+
+void SyntheticPane::undo() {
+    if (!m_undo->canUndo()) return;
+    auto* command = static_cast<StatusCommand*>(const_cast<QUndoCommand*>(m_undo->command(m_undo->index() - 1)));
+    m_undo->undo();
+    if (command->takeFailed()) {  // nothing was written: the step stays where it was
+        command->passNext();
+        m_undo->redo();
+    }
+}
+
+void SyntheticPane::redo() {
+    if (!m_undo->canRedo()) return;
+    auto* command = static_cast<StatusCommand*>(const_cast<QUndoCommand*>(m_undo->command(m_undo->index())));
+    m_undo->redo();
+    if (command->takeFailed()) {
+        command->passNext();
+        m_undo->undo();
+    }
 }
 
 void SyntheticPane::pushDecisions(QList<Decision> decisions, const QString& text) {

@@ -52,6 +52,10 @@ public:
     int rejectBelowConfidence(double threshold);
     /// Rejects the shown images flagged as near-duplicates; one undo step.
     int rejectDuplicates();
+    /// Undoes (redoes) the last curation step; when its decisions cannot be written the error is
+    /// reported and the step stays undoable (redoable), so the history never runs ahead of the disk.
+    void undo();
+    void redo();
     /// Empties the gallery and the undo history (until the samples are read again).
     void clearSamples();
     QComboBox* generatorBox() const { return m_generator; }

@@ -99,7 +99,9 @@ struct OnnxExportReport {
 };
 
 /// Exports the student of a run; the export checks itself and refuses to write on a mismatch.
+/// With a context it reports its stages and stops (tint::Cancelled) between them when cancelled,
+/// leaving `out_file` as it was.
 OnnxExportReport export_run_onnx(const std::string& project_root, const ProjectData& project, const std::string& run_id,
-                                 const std::string& out_file);
+                                 const std::string& out_file, JobContext* ctx = nullptr);
 
 }  // namespace tint

@@ -141,7 +141,7 @@ struct ClassFolder {
     std::string class_name;
     std::vector<std::string> files;
 };
-std::vector<ClassFolder> scan_class_folders(const std::string& root);
+std::vector<ClassFolder> scan_class_folders(const std::string& root, const JobContext* ctx = nullptr);
 
 /// A folder name for a class: file-system safe, unique among `taken`.
 std::string make_class_dir(const std::string& class_name, const std::vector<std::string>& taken);

@@ -305,7 +305,7 @@ DistillResult run_distillation(const std::string& root, const ProjectData& proje
 }
 
 OnnxExportReport export_run_onnx(const std::string& root, const ProjectData& project, const std::string& run_id,
-                                 const std::string& out_file) {
+                                 const std::string& out_file, JobContext* ctx) {
     check_run_id(run_id);
     const fs::path run_dir = fs::path(root) / "runs" / run_id;
     std::error_code ec;
@@ -315,6 +315,7 @@ OnnxExportReport export_run_onnx(const std::string& root, const ProjectData& pro
     const std::string checkpoint = (run_dir / "checkpoint.safetensors").string();
     auto student   = distill::load_kd_student(checkpoint);
     exporter::OnnxExportOptions o;
+    o.context = ctx;
     o.class_names = distill::kd_checkpoint_class_names(checkpoint);
     o.input_width = o.input_height = cfg.value("input_size", 84);
     distill::Normalization norm;  // the trainer's default

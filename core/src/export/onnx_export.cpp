@@ -585,6 +585,14 @@ OnnxExportResult export_onnx(nn::StudentImpl& model, const std::string& path, co
     for (double s : options.stddev)
         if (!(s > 0)) throw Error(what + ": the normalisation std must be positive");
 
+    // Between stages: progress, and a cancel that throws before the file is moved into place.
+    const long long kStages = 5;
+    auto stage = [&](long long step, const char* text) {
+        if (!options.context) return;
+        options.context->report({"export", step, kStages, std::nan(""), text});
+        if (options.context->stop_before_next_item()) throw Cancelled();  // one item: either stop ends it
+    };
+    stage(0, "writing the graph");
     const std::string arch = architecture_name(model);
     EvalModeGuard eval(model);
     torch::NoGradGuard no_grad;
@@ -658,6 +666,7 @@ OnnxExportResult export_onnx(nn::StudentImpl& model, const std::string& path, co
     result.ir_version = kOnnxIrVersion;
     result.node_count = graph->node_size();
 
+    stage(1, "checking the graph");
     onnx::ModelProto written;
     {
         auto file = read_file_bytes(tmp.path);
@@ -675,12 +684,14 @@ OnnxExportResult export_onnx(nn::StudentImpl& model, const std::string& path, co
     }
     result.checker_ok = true;
 
+    stage(2, "running the student");
     torch::Tensor batch = sample_batch(options);
     torch::Tensor expected;
     {
         auto dev = model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
         expected = model.forward(batch.to(dev)).to(torch::kCPU, torch::kFloat32);
     }
+    stage(3, "running the file in OpenCV");
     cv::dnn::Net net;
     try {
         net = cv::dnn::readNetFromONNX(tmp.path);
@@ -704,11 +715,13 @@ OnnxExportResult export_onnx(nn::StudentImpl& model, const std::string& path, co
     result.max_abs_diff   = m.max_abs;
     result.images_checked = static_cast<int>(batch.size(0));
 
+    stage(4, "moving the file into place");
     if (::rename(tmp.path.c_str(), path.c_str()) != 0)
         throw Error(what + ": cannot move the verified file into place: " + system_error_text(errno));
     tmp.keep = true;
     fsync_dir(folder);
     result.file_size = static_cast<std::int64_t>(fs::file_size(dest, ec));
+    if (options.context) options.context->report({"export", kStages, kStages, std::nan(""), {}});
     return result;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nn/students.h"
+#include "tint/JobContext.h"
 
 namespace tint::exporter {
 
@@ -54,6 +55,10 @@ struct OnnxExportOptions {
     /// Test hook: added to the first element of the classifier bias in the written graph, so
     /// that tests can prove the self-check rejects a graph that differs from the module.
     float test_perturb_classifier_bias = 0.0f;
+
+    /// Progress between the export's stages, and a stop (tint::Cancelled) at any of them that
+    /// leaves the destination as it was. Null: neither.
+    JobContext* context = nullptr;
 };
 
 struct OnnxExportResult {

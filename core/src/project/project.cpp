@@ -347,11 +347,13 @@ std::vector<std::string> list_image_files(const std::string& folder) {
     return files;
 }
 
-std::vector<ClassFolder> scan_class_folders(const std::string& root) {
+std::vector<ClassFolder> scan_class_folders(const std::string& root, const JobContext* ctx) {
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw Error("'" + root + "' is not a folder");
     std::vector<ClassFolder> out;
     for (const auto& e : fs::directory_iterator(root, ec)) {
+        // A scan of a large tree (a network drive) stops between folders; nothing is imported then.
+        if (ctx && ctx->stop_before_next_item()) throw Cancelled();
         if (!e.is_directory(ec) || e.path().filename().string().front() == '.') continue;
         ClassFolder cf;
         cf.class_name = e.path().filename().string();
