@@ -4,7 +4,7 @@
 <context>
     <name>Application</name>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="269"/>
+        <location filename="../app/Application.cpp" line="331"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Imported %n image.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="274"/>
+        <location filename="../app/Application.cpp" line="336"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n file could not be imported.</numerusform>
@@ -42,7 +42,7 @@
 <context>
     <name>DistillPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="400"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n image of %1 predicted as %2</numerusform>
@@ -53,7 +53,7 @@
 <context>
     <name>InversionPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="201"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="211"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n step</numerusform>
@@ -61,7 +61,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="204"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="214"/>
         <source>%n timestep(s)</source>
         <translation>
             <numerusform>%n timestep</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="228"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="238"/>
         <source>%1 of %n class(es) inverted.</source>
         <translation>
             <numerusform>%1 of %n class inverted.</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="274"/>
+        <location filename="../ui/MainWindow.cpp" line="349"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n more queued</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="302"/>
+        <location filename="../ui/MainWindow.cpp" line="377"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n device</numerusform>
@@ -99,7 +99,7 @@
 <context>
     <name>SupportPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="128"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n support image. Most work needs 1 to 10 per class.</numerusform>
@@ -107,18 +107,26 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="187"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the class &quot;%1&quot; with its %n support image? This cannot be undone.</numerusform>
             <numerusform>Delete the class &quot;%1&quot; with its %n support images? This cannot be undone.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SupportPane.cpp" line="202"/>
+        <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
+        <translation>
+            <numerusform>Remove %n support image from the class &quot;%1&quot;? The project&apos;s copy is deleted; the file you imported it from is not touched.</numerusform>
+            <numerusform>Remove %n support images from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SyntheticPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="260"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n image shown</numerusform>
@@ -126,7 +134,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="302"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="357"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>reject %n image</numerusform>
@@ -134,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="303"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="358"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>accept %n image</numerusform>
@@ -142,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="324"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="378"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>reject %n image below %1 % confidence</numerusform>
@@ -150,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="337"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="391"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>reject %n near-duplicate</numerusform>
@@ -161,7 +169,7 @@
 <context>
     <name>WorkflowController</name>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="357"/>
+        <location filename="../app/WorkflowController.cpp" line="387"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n new image.</numerusform>
@@ -169,7 +177,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="514"/>
+        <location filename="../app/WorkflowController.cpp" line="566"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image, largest difference %3.</numerusform>
@@ -177,7 +185,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="557"/>
+        <location filename="../app/WorkflowController.cpp" line="611"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
@@ -185,7 +193,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="585"/>
+        <location filename="../app/WorkflowController.cpp" line="639"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Wrote %n image to %1, one folder per class</numerusform>

@@ -4,69 +4,68 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../app/Application.cpp" line="84"/>
+        <location filename="../app/Application.cpp" line="88"/>
         <source>Cancelled.</source>
         <translation>Avbrutet.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="91"/>
+        <location filename="../app/Application.cpp" line="95"/>
         <source>Failed.</source>
         <translation>Misslyckades.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="93"/>
+        <location filename="../app/Application.cpp" line="97"/>
         <source>The job failed</source>
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="93"/>
+        <location filename="../app/Application.cpp" line="97"/>
         <source>%1 failed</source>
         <translation>%1 misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="155"/>
+        <location filename="../app/Application.cpp" line="162"/>
         <source>Classes and support images can be deleted when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they read and write the class folders.</source>
         <translation>Klasser och stödbilder kan tas bort när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de läser och skriver klassmapparna.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="162"/>
+        <location filename="../app/Application.cpp" line="169"/>
         <source>Jobs are still running</source>
         <translation>Jobb pågår fortfarande</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="163"/>
+        <location filename="../app/Application.cpp" line="170"/>
         <source>Another project can be opened when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they write into the project they were started for.</source>
         <translation>Ett annat projekt kan öppnas när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de skriver i det projekt de startades för.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="171"/>
+        <location filename="../app/Application.cpp" line="178"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="180"/>
+        <location filename="../app/Application.cpp" line="187"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="190"/>
+        <location filename="../app/Application.cpp" line="197"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="190"/>
+        <location filename="../app/Application.cpp" line="197"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="199"/>
+        <location filename="../app/Application.cpp" line="206"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="244"/>
         <source>Making thumbnails</source>
-        <translation>Skapar miniatyrer</translation>
+        <translation type="vanished">Skapar miniatyrer</translation>
     </message>
     <message>
         <location filename="../app/Application.cpp" line="287"/>
@@ -822,261 +821,323 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="48"/>
+        <location filename="../ui/MainWindow.cpp" line="49"/>
         <source>1  Support set</source>
         <translation>1  Stödbilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="49"/>
+        <location filename="../ui/MainWindow.cpp" line="50"/>
         <source>2  Inversion</source>
         <translation>2  Inversion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="50"/>
+        <location filename="../ui/MainWindow.cpp" line="51"/>
         <source>3  Synthetic images</source>
         <translation>3  Syntetiska bilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="51"/>
+        <location filename="../ui/MainWindow.cpp" line="52"/>
         <source>4  Distillation</source>
         <translation>4  Destillation</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="56"/>
+        <location filename="../ui/MainWindow.cpp" line="57"/>
         <source>Log</source>
         <translation>Logg</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="76"/>
+        <location filename="../ui/MainWindow.cpp" line="77"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="77"/>
+        <location filename="../ui/MainWindow.cpp" line="78"/>
         <source>&amp;New Project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="78"/>
+        <location filename="../ui/MainWindow.cpp" line="79"/>
         <source>&amp;Open Project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="79"/>
+        <location filename="../ui/MainWindow.cpp" line="80"/>
         <source>Open &amp;Recent</source>
         <translation>Öppna senas&amp;te</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="80"/>
+        <location filename="../ui/MainWindow.cpp" line="81"/>
         <source>Open the &amp;Demo Project</source>
         <translation>Öppna &amp;demoprojektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="81"/>
+        <location filename="../ui/MainWindow.cpp" line="82"/>
         <source>&amp;Save</source>
         <translation>&amp;Spara</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="84"/>
+        <location filename="../ui/MainWindow.cpp" line="85"/>
         <source>Saved. Every change is also saved as it is made.</source>
         <translation>Sparat. Varje ändring sparas också direkt när den görs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="86"/>
+        <location filename="../ui/MainWindow.cpp" line="87"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="90"/>
+        <location filename="../ui/MainWindow.cpp" line="91"/>
         <source>&amp;Import Images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="90"/>
+        <location filename="../ui/MainWindow.cpp" line="91"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="91"/>
+        <location filename="../ui/MainWindow.cpp" line="92"/>
         <source>Import &amp;Folder per Class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="92"/>
+        <location filename="../ui/MainWindow.cpp" line="93"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportera</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="94"/>
+        <location filename="../ui/MainWindow.cpp" line="95"/>
         <source>Student to &amp;ONNX…</source>
         <translation>Elevmodell till &amp;ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="95"/>
+        <location filename="../ui/MainWindow.cpp" line="96"/>
         <source>&amp;Tokens as Embeddings…</source>
         <translation>&amp;Token som inbäddningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="96"/>
+        <location filename="../ui/MainWindow.cpp" line="97"/>
         <source>&amp;Curated Dataset as Folder per Class…</source>
         <translation>&amp;Granskad datamängd som mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="97"/>
+        <location filename="../ui/MainWindow.cpp" line="98"/>
         <source>Model &amp;Card…</source>
         <translation>Modell&amp;kort…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="101"/>
+        <location filename="../ui/MainWindow.cpp" line="102"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="103"/>
+        <location filename="../ui/MainWindow.cpp" line="106"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Redigera</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="107"/>
+        <location filename="../ui/MainWindow.cpp" line="126"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Ångra</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="113"/>
+        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Gör om</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="126"/>
+        <source>&amp;Undo %1</source>
+        <translation>&amp;Ångra %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <source>&amp;Redo %1</source>
+        <translation>&amp;Gör om %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="134"/>
+        <source>&amp;Job</source>
+        <translation>&amp;Jobb</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="135"/>
+        <source>&amp;Cancel the Running Job…</source>
+        <translation>&amp;Avbryt det pågående jobbet…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <source>Cancel the job</source>
+        <translation>Avbryt jobbet</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="139"/>
+        <source>Cancel &quot;%1&quot; now? Finished work is kept.</source>
+        <translation>Avbryta ”%1” nu? Färdigt arbete behålls.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="145"/>
+        <source>&amp;Stop after the Current Item</source>
+        <translation>&amp;Stoppa efter det aktuella objektet</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="153"/>
         <source>&amp;Settings</source>
         <translation>&amp;Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="104"/>
+        <location filename="../ui/MainWindow.cpp" line="154"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="106"/>
+        <location filename="../ui/MainWindow.cpp" line="156"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="107"/>
+        <location filename="../ui/MainWindow.cpp" line="157"/>
         <source>&amp;Models: What to Download…</source>
         <translation>&amp;Modeller: vad som ska laddas ner…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="108"/>
+        <location filename="../ui/MainWindow.cpp" line="158"/>
         <source>&amp;About TINT Workbench</source>
         <translation>&amp;Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="119"/>
+        <location filename="../ui/MainWindow.cpp" line="169"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="120"/>
+        <location filename="../ui/MainWindow.cpp" line="170"/>
         <source>Stop the running job now. Hold for more choices.</source>
         <translation>Stoppa det pågående jobbet nu. Håll in för fler val.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="123"/>
+        <location filename="../ui/MainWindow.cpp" line="173"/>
         <source>Cancel now</source>
         <translation>Avbryt nu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124"/>
+        <location filename="../ui/MainWindow.cpp" line="174"/>
         <source>Stop after the current item</source>
         <translation>Stoppa efter aktuellt objekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="136"/>
+        <location filename="../ui/MainWindow.cpp" line="186"/>
         <source>Available when the run selected in step 4 has a trained student.</source>
         <translation>Tillgängligt när körningen som är vald i steg 4 har en tränad elevmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="137"/>
+        <location filename="../ui/MainWindow.cpp" line="187"/>
         <source>Available once a class has a finished textual inversion (step 2).</source>
         <translation>Tillgängligt när en klass har en avslutad textuell inversion (steg 2).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="188"/>
         <source>Available once a project is open.</source>
         <translation>Tillgängligt när ett projekt är öppet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="150"/>
+        <location filename="../ui/MainWindow.cpp" line="200"/>
         <source>%1 — TINT Workbench</source>
         <translation>%1 — TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="202"/>
         <source>TINT Workbench</source>
         <translation>TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
         <source>New project</source>
         <translation>Nytt projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
         <source>TINT projects (*.tintproj)</source>
         <translation>TINT-projekt (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="171"/>
+        <location filename="../ui/MainWindow.cpp" line="221"/>
         <source>Open a project folder (*.tintproj)</source>
         <translation>Öppna en projektmapp (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="176"/>
-        <location filename="../ui/MainWindow.cpp" line="184"/>
-        <location filename="../ui/MainWindow.cpp" line="190"/>
+        <location filename="../ui/MainWindow.cpp" line="226"/>
+        <location filename="../ui/MainWindow.cpp" line="234"/>
+        <location filename="../ui/MainWindow.cpp" line="240"/>
         <source>No project</source>
         <translation>Inget projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="176"/>
-        <location filename="../ui/MainWindow.cpp" line="184"/>
-        <location filename="../ui/MainWindow.cpp" line="190"/>
+        <location filename="../ui/MainWindow.cpp" line="226"/>
+        <location filename="../ui/MainWindow.cpp" line="234"/>
+        <location filename="../ui/MainWindow.cpp" line="240"/>
         <source>Open or create a project first.</source>
         <translation>Öppna eller skapa ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="178"/>
+        <location filename="../ui/MainWindow.cpp" line="228"/>
         <source>Import images</source>
         <translation>Importera bilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="179"/>
+        <location filename="../ui/MainWindow.cpp" line="229"/>
         <source>Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)</source>
         <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="185"/>
+        <location filename="../ui/MainWindow.cpp" line="235"/>
         <source>Folder with one sub-folder per class</source>
         <translation>Mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <location filename="../ui/MainWindow.cpp" line="252"/>
         <source>New class</source>
         <translation>Ny klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="203"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>The images need a class. Name of the new class:</source>
         <translation>Bilderna behöver en klass. Namn på den nya klassen:</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="207"/>
+        <location filename="../ui/MainWindow.cpp" line="257"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="230"/>
+        <location filename="../ui/MainWindow.cpp" line="285"/>
         <source>A job is running</source>
         <translation>Ett jobb pågår</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231"/>
+        <location filename="../ui/MainWindow.cpp" line="286"/>
         <source>A job is still running. Cancel it and quit? Finished work is kept.</source>
         <translation>Ett jobb pågår fortfarande. Avbryta det och avsluta? Färdigt arbete sparas.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="259"/>
+        <location filename="../ui/MainWindow.cpp" line="295"/>
+        <source>Stopping the jobs; the workbench closes when their finished work is saved.</source>
+        <translation>Stoppar jobben; arbetsbänken stängs när deras färdiga arbete är sparat.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="329"/>
+        <source>about %1 left in this stage</source>
+        <translation>ungefär %1 kvar i detta steg</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="331"/>
         <source>about %1 left</source>
         <translation>ungefär %1 kvar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="274"/>
+        <location filename="../ui/MainWindow.cpp" line="349"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n till i kö</numerusform>
@@ -1084,17 +1145,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="292"/>
+        <location filename="../ui/MainWindow.cpp" line="367"/>
         <source>About TINT Workbench</source>
         <translation>Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="293"/>
+        <location filename="../ui/MainWindow.cpp" line="368"/>
         <source>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Turns a handful of labelled photos into a tiny, fast image classifier: Stable Diffusion is inverted on your images (textual and null-text inversion, the TINT method of Landolsi and Kahl), new training images are synthesised, and a large teacher is distilled into a small student.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Compute threads: %7&lt;/p&gt;&lt;p&gt;Demo photos: TensorFlow flowers, CC BY 2.0 (see ATTRIBUTION.txt in the demo project).&lt;/p&gt;</source>
         <translation>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Gör en handfull märkta foton till en liten, snabb bildklassificerare: Stable Diffusion inverteras på dina bilder (textuell inversion och nolltextinversion, TINT-metoden av Landolsi och Kahl), nya träningsbilder syntetiseras och en stor lärarmodell destilleras till en liten elevmodell.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Beräkningstrådar: %7&lt;/p&gt;&lt;p&gt;Demofoton: TensorFlow flowers, CC BY 2.0 (se ATTRIBUTION.txt i demoprojektet).&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="302"/>
+        <location filename="../ui/MainWindow.cpp" line="377"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n enhet</numerusform>
@@ -1102,17 +1163,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="302"/>
+        <location filename="../ui/MainWindow.cpp" line="377"/>
         <source>not available</source>
         <translation>inte tillgänglig</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="308"/>
+        <location filename="../ui/MainWindow.cpp" line="383"/>
         <source>Models</source>
         <translation>Modeller</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311"/>
+        <location filename="../ui/MainWindow.cpp" line="386"/>
         <source>&lt;h3&gt;Which models TINT Workbench uses&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), downloaded once from the Hugging Face Hub, for example with &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Without it the workbench makes training images by heavy augmentation of your support photos.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Teacher&lt;/b&gt;: built in is an ImageNet-trained MobileNetV2, used when no teacher folder is chosen. Stronger teachers are Hugging Face vision model folders (config.json + model.safetensors) such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Works without any download&lt;/b&gt;: import photos, make training images with the augmentation generator, curate them, distil a student with the built-in teacher and export it to ONNX.&lt;/p&gt;&lt;p&gt;Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Vilka modeller TINT Workbench använder&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (valfri): en Stable Diffusion 1.5- eller 2.1-base-mapp i diffusers-format (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; vikter i safetensors), nedladdad en gång från Hugging Face Hub, till exempel med &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Utan den skapar programmet träningsbilder genom kraftig augmentering av dina stödbilder.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Lärare&lt;/b&gt;: den inbyggda är en ImageNet-tränad MobileNetV2, som används när ingen lärarmapp har valts. Starkare lärare är mappar med Hugging Face-bildmodeller (config.json + model.safetensors), till exempel DINOv2 (facebook/dinov2-small, -base, -large) eller CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fungerar utan nedladdning&lt;/b&gt;: importera foton, skapa träningsbilder med augmenteringsgeneratorn, granska dem, destillera en elevmodell med den inbyggda läraren och exportera den till ONNX.&lt;/p&gt;&lt;p&gt;Välj mapparna under Inställningar › Inställningar. Programmet laddar inte ner något självt.&lt;/p&gt;</translation>
     </message>
@@ -1120,17 +1181,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="34"/>
+        <location filename="../ui/MainWindow.cpp" line="35"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="35"/>
+        <location filename="../ui/MainWindow.cpp" line="36"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="36"/>
+        <location filename="../ui/MainWindow.cpp" line="37"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
@@ -1293,72 +1354,92 @@ importerad från %4</translation>
 <context>
     <name>SupportPane</name>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="25"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="27"/>
         <source>Classes</source>
         <translation>Klasser</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="26"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="28"/>
         <source>&amp;Add class…</source>
         <translation>&amp;Lägg till klass…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="27"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="29"/>
         <source>Rename</source>
         <translation>Byt namn</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="28"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="30"/>
         <source>Delete</source>
         <translation>Ta bort</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="36"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="38"/>
         <source>&lt;b&gt;Classes&lt;/b&gt;</source>
         <translation>&lt;b&gt;Klasser&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="53"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="55"/>
         <source>Support images</source>
         <translation>Stödbilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="54"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="56"/>
         <source>No images yet. Drop photos here, or use Import images…</source>
         <translation>Inga bilder ännu. Släpp foton här eller använd Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="57"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="59"/>
         <source>&amp;Import images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="58"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="60"/>
         <source>Import &amp;folder per class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="59"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="61"/>
         <source>Remove selected</source>
         <translation>Ta bort markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="88"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="84"/>
+        <source>Remove the selected images</source>
+        <translation>Ta bort de markerade bilderna</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="89"/>
+        <source>Delete the selected class</source>
+        <translation>Radera den markerade klassen</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="94"/>
+        <source>Remove the selected images from the class (Delete). The files you imported them from are not touched.</source>
+        <translation>Ta bort de markerade bilderna från klassen (Delete). Filerna du importerade dem från lämnas orörda.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="96"/>
+        <source>Delete the selected class with its images (Delete in the class list).</source>
+        <translation>Radera den markerade klassen med dess bilder (Delete i klasslistan).</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="105"/>
         <source>Cannot rename the class</source>
         <translation>Kan inte byta namn på klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="124"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="141"/>
         <source>No project is open. Use File › New Project or File › Open Project.</source>
         <translation>Inget projekt är öppet. Använd Arkiv › Nytt projekt eller Arkiv › Öppna projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="126"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="143"/>
         <source>Add a class to start, or import a folder with one sub-folder per class.</source>
         <translation>Lägg till en klass för att börja, eller importera en mapp med en undermapp per klass.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="128"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n stödbild. Oftast behövs 1 till 10 per klass.</numerusform>
@@ -1366,32 +1447,32 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="138"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="155"/>
         <source>Add class</source>
         <translation>Lägg till klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="138"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="155"/>
         <source>Class name:</source>
         <translation>Klassnamn:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="142"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="156"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="173"/>
         <source>Not now</source>
         <translation>Inte nu</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="165"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="186"/>
         <source>Delete class</source>
         <translation>Ta bort klass</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="166"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="187"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Ta bort klassen ”%1” med dess %n stödbild? Det går inte att ångra.</numerusform>
@@ -1399,12 +1480,25 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="171"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="192"/>
         <source>Cannot delete the class</source>
         <translation>Kan inte ta bort klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="180"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="201"/>
+        <source>Remove images</source>
+        <translation>Ta bort bilder</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/panes/SupportPane.cpp" line="202"/>
+        <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
+        <translation>
+            <numerusform>Ta bort %n stödbild från klassen ”%1”? Projektets kopia raderas; filen du importerade den från lämnas orörd.</numerusform>
+            <numerusform>Ta bort %n stödbilder från klassen ”%1”? Projektets kopior raderas; filerna du importerade dem från lämnas orörda.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SupportPane.cpp" line="208"/>
         <source>Cannot remove the images</source>
         <translation>Kan inte ta bort bilderna</translation>
     </message>
@@ -1412,152 +1506,152 @@ importerad från %4</translation>
 <context>
     <name>SyntheticPane</name>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="79"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="89"/>
         <source> per class</source>
         <translation> per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="81"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="91"/>
         <source>TINT (Stable Diffusion)</source>
         <translation>TINT (Stable Diffusion)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="82"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="92"/>
         <source>Augmentation of the supports</source>
         <translation>Augmentering av stödbilderna</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="83"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="93"/>
         <source>&amp;Generate</source>
         <translation>&amp;Generera</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="84"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="94"/>
         <source>Score with &amp;teacher</source>
         <translation>Bedöm med &amp;läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="85"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="95"/>
         <source>The teacher labels every image: top-1 class, confidence, novelty and near-duplicates.</source>
         <translation>Läraren märker varje bild: top-1-klass, säkerhet, nyhetsgrad och nära dubbletter.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="89"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="99"/>
         <source>Make</source>
         <translation>Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="91"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="101"/>
         <source>for</source>
         <translation>för</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="93"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="103"/>
         <source>with</source>
         <translation>med</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="102"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="112"/>
         <source>All</source>
         <translation>Alla</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="103"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="113"/>
         <source>Undecided</source>
         <translation>Obestämda</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="104"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="114"/>
         <source>Accepted</source>
         <translation>Godkända</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="105"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="115"/>
         <source>Rejected</source>
         <translation>Avvisade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="107"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="117"/>
         <source>Newest first</source>
         <translation>Nyaste först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="108"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="118"/>
         <source>Oldest first</source>
         <translation>Äldsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="109"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="119"/>
         <source>Teacher confidence, lowest first</source>
         <translation>Lärarens säkerhet, lägsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="110"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="120"/>
         <source>Teacher confidence, highest first</source>
         <translation>Lärarens säkerhet, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="111"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="121"/>
         <source>Novelty, highest first</source>
         <translation>Nyhetsgrad, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="112"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="122"/>
         <source>Near-duplicates only</source>
         <translation>Endast nära dubbletter</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="114"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="124"/>
         <source>Show:</source>
         <translation>Visa:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="136"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="146"/>
         <source>&amp;Accept selected</source>
         <translation>G&amp;odkänn markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="137"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="147"/>
         <source>&amp;Reject selected</source>
         <translation>A&amp;vvisa markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="142"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="152"/>
         <source>Reject below teacher confidence</source>
         <translation>Avvisa under lärarens säkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="143"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="153"/>
         <source>Reject near-duplicates</source>
         <translation>Avvisa nära dubbletter</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="144"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="154"/>
         <source>Undo</source>
         <translation>Ångra</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="145"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="155"/>
         <source>Redo</source>
         <translation>Gör om</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="161"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="171"/>
         <source>Keys: arrows move, A accepts, R rejects, Space toggles, Ctrl+Z undoes, Ctrl+Shift+Z redoes. Every decision is saved at once.</source>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="274"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="284"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="278"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="288"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="282"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1565,17 +1659,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="307"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="327"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="357"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1583,7 +1677,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="328"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="358"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1591,7 +1685,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="348"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="378"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1599,7 +1693,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="361"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="391"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1607,12 +1701,12 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="118"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="128"/>
         <source>Sort:</source>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="236"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="246"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>
