@@ -49,9 +49,13 @@ SupportPane::SupportPane(ProjectController* project, QWidget* parent)
     m_imageView->setGridSize(QSize(150, 160));
     m_imageView->setResizeMode(QListView::Adjust);
     m_imageView->setMovement(QListView::Static);
-    m_imageView->setUniformItemSizes(true);
+    // Each item sized by its own thumbnail (a class holds tens of images, not thousands), so that a
+    // landscape thumbnail arriving first does not clip the captions of taller ones; one line of
+    // caption, elided in the middle to keep the file's start and extension.
+    m_imageView->setUniformItemSizes(false);
     m_imageView->setSelectionMode(QListView::ExtendedSelection);
-    m_imageView->setWordWrap(true);
+    m_imageView->setWordWrap(false);
+    m_imageView->setTextElideMode(Qt::ElideMiddle);
     m_imageView->setAccessibleName(tr("Support images"));
     m_empty = new QLabel(tr("No images yet. Drop photos here, or use Import images…"), this);
     m_empty->setAlignment(Qt::AlignCenter);

@@ -12,6 +12,13 @@ PlotWidget::PlotWidget(const QString& title, const QString& xLabel, const QStrin
     m_plot->xAxis->setLabel(xLabel);
     m_plot->yAxis->setLabel(yLabel);
     m_plot->legend->setVisible(false);
+    // The legend goes in a row of its own under the axes, one entry beside the other: inside the
+    // axes it hid the curves it names.
+    m_plot->plotLayout()->addElement(2, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setMargins(QMargins(0, 0, 0, 2));
     m_plot->setMinimumHeight(180);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
