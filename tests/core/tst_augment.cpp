@@ -244,6 +244,21 @@ private Q_SLOTS:
 
     // ---- loader ----
 
+    // No image's random stream is the epoch's shuffle stream, and below index 24 300 the streams
+    // are the earlier versions' (index + 1), so recorded runs repeat.
+    void sampleStreamsAvoidTheShuffleStream() {
+        using tint::distill::sample_stream;
+        QCOMPARE(sample_stream(0), std::uint64_t(1));
+        QCOMPARE(sample_stream(24299), std::uint64_t(24300));
+        QVERIFY(sample_stream(24300) != tint::distill::kShuffleStream);
+        QCOMPARE(sample_stream(24300), std::uint64_t(24302));
+        QCOMPARE(sample_stream(24301), std::uint64_t(24303));
+        for (std::int64_t i = 0; i < 100000; ++i) {
+            QVERIFY(sample_stream(i) != tint::distill::kShuffleStream);
+            if (i > 0) QVERIFY(sample_stream(i) > sample_stream(i - 1));  // distinct
+        }
+    }
+
     void loaderProducesTheExpectedBatches() {
         LoaderOptions o;
         o.batch_size   = 4;

@@ -312,6 +312,11 @@ std::optional<Batch> BackgroundLoader::next() {
     return std::nullopt;
 }
 
+std::uint64_t sample_stream(std::int64_t index) {
+    const auto tag = static_cast<std::uint64_t>(index) + 1;
+    return tag >= kShuffleStream ? tag + 1 : tag;  // steps over the shuffle's stream
+}
+
 void BackgroundLoader::run() {
     try {
         const auto n = static_cast<std::int64_t>(samples_.size());
@@ -322,7 +327,7 @@ void BackgroundLoader::run() {
             std::vector<std::int64_t> order(static_cast<std::size_t>(n));
             std::iota(order.begin(), order.end(), 0);
             if (options_.shuffle) {
-                std::mt19937_64 rng(mix_seed(options_.seed, static_cast<std::uint64_t>(epoch), 0x5eedULL));
+                std::mt19937_64 rng(mix_seed(options_.seed, static_cast<std::uint64_t>(epoch), kShuffleStream));
                 for (std::int64_t i = n - 1; i > 0; --i) std::swap(order[i], order[uniform_int(rng, 0, i)]);
             }
             for (std::int64_t b = 0; b < per_epoch; ++b) {
@@ -345,7 +350,7 @@ void BackgroundLoader::run() {
                     const std::int64_t idx = order[static_cast<std::size_t>(start + k)];
                     const LoaderSample& s  = samples_[static_cast<std::size_t>(idx)];
                     cv::Mat img            = s.image.empty() ? options_.load(s) : s.image;
-                    std::mt19937_64 rng(mix_seed(options_.seed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(idx) + 1));
+                    std::mt19937_64 rng(mix_seed(options_.seed, static_cast<std::uint64_t>(epoch), sample_stream(idx)));
                     cv::Mat out = augment(img, options_.augment, rng);
                     normalize_to_chw(out, options_.normalization, dst + k * 3 * H * W);
                     batch.labels.data_ptr<std::int64_t>()[k]  = s.label;

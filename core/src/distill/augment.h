@@ -112,6 +112,12 @@ AugmentOptions heavy_augmentation(cv::Size size);
 
 // ---- background loader ----
 
+/// The random streams of an epoch: one for the shuffle, one per image (by its index in the
+/// loader). They never coincide; streams of images below index 24 300 are those of earlier
+/// versions, so recorded runs repeat exactly.
+constexpr std::uint64_t kShuffleStream = 0x5eed;
+std::uint64_t sample_stream(std::int64_t index);
+
 struct LoaderSample {
     cv::Mat image;           ///< RGB CV_8UC3; when empty the image is obtained on the worker
     std::string path;        ///< decoded with load_image_rgb when `image` is empty (default)
