@@ -42,6 +42,15 @@
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+    // Starts the workbench on the demo project (made by the first test) and waits until its
+    // start-up jobs have finished.
+    void startOnTheDemo(Application& app) {
+        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
+        app.start(StartOptions{QString(), true, QString()});
+        if (opened.count() == 0) QVERIFY(opened.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);  // settings and the demo go to a test location
@@ -111,10 +120,8 @@ private Q_SLOTS:
     // Thumbnails are made beside the engine's job queue: a long job does not keep them grey.
     void thumbnailsDoNotWaitForJobs() {
         Application app;
-        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
-        app.start(StartOptions{QString(), true, QString()});
-        if (opened.count() == 0) QVERIFY(opened.wait(30000));
-        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        startOnTheDemo(app);
+        if (QTest::currentTestFailed()) return;
         SupportPane* support     = app.window()->supportPane();
         SupportImageModel* model = support->imageModel();
         std::atomic<bool> release{false};
@@ -144,10 +151,8 @@ private Q_SLOTS:
     // then closes: no copy in the project folder is left unrecorded.
     void closingWaitsForTheImport() {
         Application app;
-        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
-        app.start(StartOptions{QString(), true, QString()});
-        if (opened.count() == 0) QVERIFY(opened.wait(30000));
-        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        startOnTheDemo(app);
+        if (QTest::currentTestFailed()) return;
         MainWindow* w = app.window();
         QTemporaryDir dir;
         QStringList files;
@@ -216,9 +221,8 @@ private Q_SLOTS:
     // file among them is reported while the good one is added.
     void dropImportsIntoTheSelectedClass() {
         Application app;
-        QSignalSpy opened(app.project(), &ProjectController::projectOpened);
-        app.start(StartOptions{QString(), true, QString()});
-        if (opened.count() == 0) QVERIFY(opened.wait(30000));
+        startOnTheDemo(app);
+        if (QTest::currentTestFailed()) return;
         MainWindow* w = app.window();
         w->supportPane()->selectClass(2);
         const int before = app.project()->classAt(2)->supports.size();
