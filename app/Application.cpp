@@ -72,6 +72,7 @@ Application::Application(QObject* parent)
 
 Application::~Application() {
     tint::log::remove_callback(m_logCallback);
+    ++*m_thumbnailGeneration;  // a running thumbnail task stops before its next image
     m_thumbnailPool.clear();
     m_thumbnailPool.waitForDone();
     m_engine->cancelAll();
@@ -101,7 +102,10 @@ void Application::wire() {
     });
     connect(w, &MainWindow::cancelRequested, this,
             [this](int mode) { m_engine->cancelCurrent(static_cast<tint::CancelMode>(mode)); });
-    connect(w, &MainWindow::cancelAllRequested, this, [this] { m_engine->cancelAll(); });
+    connect(w, &MainWindow::cancelAllRequested, this, [this] {
+        m_engine->cancelNewJobs();
+        m_engine->cancelAll();
+    });
     // Queued: the window hears of the last job's end (jobFinished follows queueChanged) first.
     connect(this, &Application::idle, w, &MainWindow::closeIfClosing, Qt::QueuedConnection);
     connect(w, &MainWindow::openProjectRequested, this, &Application::openProject);
@@ -234,7 +238,6 @@ void Application::openDemo() {
 }
 
 void Application::projectOpened() {
-    m_thumbnailPool.clear();  // the previous project's thumbnails that have not started
     QString root = m_project->rootPath();
     m_settings.addRecentProject(root);
     m_settings.setLastProject(root);
@@ -248,10 +251,20 @@ void Application::projectOpened() {
 }
 
 void Application::requestThumbnails(const QStringList& paths) {
-    // A pool of its own, not the engine's queue: thumbnails appear while a long job runs.
+    // A pool of its own, not the engine's queue: thumbnails appear while a long job runs. The
+    // first request for another project makes the earlier requests stale: they stop before their
+    // next image (and still say that they ended, so that nothing waits for them).
     QPointer<SupportImageModel> model = m_window->supportPane()->imageModel();
-    m_thumbnailPool.start([paths, model] {
+    const QString root                = m_project->rootPath();
+    if (root != m_thumbnailRoot) {
+        m_thumbnailRoot = root;
+        ++*m_thumbnailGeneration;
+    }
+    auto current          = m_thumbnailGeneration;
+    const quint64 mine    = *current;
+    m_thumbnailPool.start([paths, model, current, mine] {
         for (const QString& path : paths) {
+            if (*current != mine) break;
             QImage image;  // null: shown as the placeholder and not asked for again
             try {
                 image = toQImage(tint::make_thumbnail(tint::load_image_rgb(path.toStdString()), kThumbnailSize));

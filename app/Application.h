@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QThreadPool>
 
+#include <atomic>
 #include <memory>
 
 #include "Settings.h"
@@ -74,4 +75,6 @@ private:
     StartOptions m_options;
     int m_logCallback = 0;
     QThreadPool m_thumbnailPool;  ///< support thumbnails, beside the engine's job queue
+    QString m_thumbnailRoot;      ///< the project the thumbnail requests are for
+    std::shared_ptr<std::atomic<quint64>> m_thumbnailGeneration = std::make_shared<std::atomic<quint64>>(0);
 };

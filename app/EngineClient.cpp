@@ -46,14 +46,18 @@ EngineClient::~EngineClient() {
     m_thread.wait();
 }
 
-JobId EngineClient::submit(const QString& title, JobWork work) {
+JobId EngineClient::submit(const QString& title, JobWork work, bool severalStages) {
     JobId id = ++m_next;
     tint::CancelSource source;
     tint::CancelToken token = source.token();
+    if (m_cancelNew) source.request(tint::CancelMode::Now);
     m_cancel.insert(id, source);
     JobRunner* runner = m_runner;
     QMetaObject::invokeMethod(
-        m_runner, [runner, id, title, work = std::move(work), token] { runner->execute(id, title, work, token); },
+        m_runner,
+        [runner, id, title, work = std::move(work), token, severalStages] {
+            runner->execute(id, title, work, token, severalStages);
+        },
         Qt::QueuedConnection);
     Q_EMIT queueChanged(pendingCount() - (m_current ? 1 : 0));
     return id;

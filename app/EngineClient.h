@@ -14,12 +14,16 @@ public:
     ~EngineClient() override;
 
     /// Queues a job; the continuation it returns runs on the GUI thread before jobFinished.
-    JobId submit(const QString& title, JobWork work);
+    /// severalStages: the job runs stages one after another (its ETA is labelled as the stage's).
+    JobId submit(const QString& title, JobWork work, bool severalStages = false);
     /// Cancels one job (queued or running).
     void cancel(JobId id, tint::CancelMode mode);
     /// Cancels the running job.
     void cancelCurrent(tint::CancelMode mode);
     void cancelAll();
+    /// From now on every job submitted is cancelled before it starts (closing: a finished job's
+    /// continuation may still queue more work, such as the imports after a folder scan).
+    void cancelNewJobs() { m_cancelNew = true; }
     /// Sets LibTorch's thread count on the engine thread (where it takes effect).
     void setComputeThreads(int threads);
 
@@ -42,4 +46,5 @@ private:
     QMap<JobId, tint::CancelSource> m_cancel;
     JobId m_next    = 0;
     JobId m_current = 0;
+    bool m_cancelNew = false;
 };

@@ -4,13 +4,15 @@
 #include "tint/Error.h"
 #include "tint/Log.h"
 
-void JobRunner::execute(JobId id, const QString& title, const JobWork& work, const tint::CancelToken& token) {
+void JobRunner::execute(JobId id, const QString& title, const JobWork& work, const tint::CancelToken& token,
+                        bool severalStages) {
     if (token.requested()) {  // cancelled while it waited in the queue
         Q_EMIT cancelled(id);
         return;
     }
     Q_EMIT started(id, title);
     QtJobContext ctx(id, title, token, [this](const JobProgress& p) { Q_EMIT progress(p); });
+    ctx.setSeveralStages(severalStages);
     try {
         JobContinuation c{work(ctx)};
         Q_EMIT finished(id, c);

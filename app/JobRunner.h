@@ -17,7 +17,8 @@ class JobRunner : public QObject {
 public:
     explicit JobRunner(QObject* parent = nullptr) : QObject(parent) {}
     /// Runs on the engine thread (called through a queued invocation).
-    void execute(JobId id, const QString& title, const JobWork& work, const tint::CancelToken& token);
+    void execute(JobId id, const QString& title, const JobWork& work, const tint::CancelToken& token,
+                 bool severalStages = false);
 
 Q_SIGNALS:
     void started(JobId id, const QString& title);

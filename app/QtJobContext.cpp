@@ -12,12 +12,11 @@ void QtJobContext::report(const tint::Progress& p) {
     const qint64 now = m_now ? m_now() : m_clock.elapsed();
     // A new stage, a new total or a count that went back starts a new rate measurement.
     if (m_stageBaseStep < 0 || p.stage != m_stage || p.total != m_stageTotal || p.step < m_lastStep) {
+        if (m_stageBaseStep >= 0 && p.stage != m_stage) m_severalStages = true;
         m_stage         = p.stage;
         m_stageTotal    = p.total;
         m_stageBaseStep = p.step;
         m_stageStartMs  = now;
-        if (p.stage != m_lastStageName || m_stageNumber == 0) ++m_stageNumber;
-        m_lastStageName = p.stage;
     }
     m_lastStep = p.step;
     const bool first = m_lastSentMs < 0;
@@ -35,7 +34,7 @@ void QtJobContext::report(const tint::Progress& p) {
     out.loss           = out.hasLoss ? p.loss : 0.0;
     out.message        = QString::fromStdString(p.message);
     out.elapsedSeconds = now / 1000.0;
-    out.stageNumber    = m_stageNumber;
+    out.severalStages  = m_severalStages;
     if (p.total > 0 && p.step >= p.total)
         out.etaSeconds = 0.0;
     else if (p.total > 0 && p.step > m_stageBaseStep && p.step < p.total)

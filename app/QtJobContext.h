@@ -21,6 +21,8 @@ public:
     void report(const tint::Progress& p) override;
     const tint::CancelToken& cancel() const override { return m_token; }
     int reportsSent() const { return m_sent; }
+    /// The job is known to run several stages, so its ETA is labelled as the stage's from the start.
+    void setSeveralStages(bool several) { m_severalStages = several; }
 
 private:
     JobId m_id;
@@ -37,6 +39,5 @@ private:
     qint64 m_stageTotal    = 0;
     qint64 m_lastStep      = 0;    ///< the step of the previous report (a lower one restarts)
     int m_sent          = 0;
-    int m_stageNumber   = 0;       ///< how many differently named stages have been reported
-    std::string m_lastStageName;
+    bool m_severalStages = false;  ///< declared, or a second stage name was reported
 };

@@ -366,7 +366,7 @@ void WorkflowController::invert(int classIndex, bool restart) {
     m_inversionJob = m_engine->submit(title, [engine, bridge, root, data, classes, s, restart](tint::JobContext& ctx) {
         engine->invert(root, data, classes, s, *bridge, ctx, restart);
         return std::function<void()>([] {});
-    });
+    }, /*severalStages=*/true);  // textual inversion, then null-text inversion per image
 }
 
 // ------------------------------------------------------------------------------------ synthesis
@@ -488,7 +488,7 @@ void WorkflowController::startDistillation(const QString& resumeRun) {
             self->refreshRuns();
             self->m_window->distillPane()->selectRun(runId);
         });
-    });
+    }, /*severalStages=*/true);  // teacher, soft labels, stage matching, training
     updateExportActions();
     // Show the new run in the history at once (its config is written by the job's first step).
 }

@@ -4,7 +4,7 @@
 <context>
     <name>Application</name>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="331"/>
+        <location filename="../app/Application.cpp" line="344"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Imported %n image.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="336"/>
+        <location filename="../app/Application.cpp" line="349"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n file could not be imported.</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="349"/>
+        <location filename="../ui/MainWindow.cpp" line="371"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n more queued</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="377"/>
+        <location filename="../ui/MainWindow.cpp" line="399"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n device</numerusform>
@@ -99,7 +99,7 @@
 <context>
     <name>SupportPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="149"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n support image. Most work needs 1 to 10 per class.</numerusform>
@@ -107,7 +107,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="187"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="191"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the class &quot;%1&quot; with its %n support image? This cannot be undone.</numerusform>
@@ -115,7 +115,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="202"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="206"/>
         <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
         <translation>
             <numerusform>Remove %n support image from the class &quot;%1&quot;? The project&apos;s copy is deleted; the file you imported it from is not touched.</numerusform>
@@ -126,7 +126,7 @@
 <context>
     <name>SyntheticPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="291"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n image shown</numerusform>
@@ -134,7 +134,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="357"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="359"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>reject %n image</numerusform>
@@ -142,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="358"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="360"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>accept %n image</numerusform>
@@ -150,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="378"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="380"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>reject %n image below %1 % confidence</numerusform>
@@ -158,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="391"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="393"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>reject %n near-duplicate</numerusform>

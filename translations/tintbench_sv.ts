@@ -4,62 +4,62 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../app/Application.cpp" line="88"/>
+        <location filename="../app/Application.cpp" line="89"/>
         <source>Cancelled.</source>
         <translation>Avbrutet.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="95"/>
+        <location filename="../app/Application.cpp" line="96"/>
         <source>Failed.</source>
         <translation>Misslyckades.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="97"/>
+        <location filename="../app/Application.cpp" line="98"/>
         <source>The job failed</source>
         <translation>Jobbet misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="97"/>
+        <location filename="../app/Application.cpp" line="98"/>
         <source>%1 failed</source>
         <translation>%1 misslyckades</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="162"/>
+        <location filename="../app/Application.cpp" line="166"/>
         <source>Classes and support images can be deleted when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they read and write the class folders.</source>
         <translation>Klasser och stödbilder kan tas bort när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de läser och skriver klassmapparna.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="169"/>
+        <location filename="../app/Application.cpp" line="173"/>
         <source>Jobs are still running</source>
         <translation>Jobb pågår fortfarande</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="170"/>
+        <location filename="../app/Application.cpp" line="174"/>
         <source>Another project can be opened when the running and waiting jobs have finished or been cancelled (Cancel in the status bar): they write into the project they were started for.</source>
         <translation>Ett annat projekt kan öppnas när de pågående och väntande jobben är klara eller avbrutna (Avbryt i statusfältet): de skriver i det projekt de startades för.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="178"/>
+        <location filename="../app/Application.cpp" line="182"/>
         <source>Cannot create the project</source>
         <translation>Kan inte skapa projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="187"/>
+        <location filename="../app/Application.cpp" line="191"/>
         <source>Cannot open the project</source>
         <translation>Kan inte öppna projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="197"/>
+        <location filename="../app/Application.cpp" line="201"/>
         <source>Demo project</source>
         <translation>Demoprojekt</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="197"/>
+        <location filename="../app/Application.cpp" line="201"/>
         <source>The bundled demo photos were not found. Set TINTBENCH_DATA_DIR to the folder that contains demo/flowers.</source>
         <translation>De medföljande demofotona hittades inte. Sätt TINTBENCH_DATA_DIR till mappen som innehåller demo/flowers.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="206"/>
+        <location filename="../app/Application.cpp" line="210"/>
         <source>Creating the demo project</source>
         <translation>Skapar demoprojektet</translation>
     </message>
@@ -68,38 +68,38 @@
         <translation type="vanished">Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="287"/>
+        <location filename="../app/Application.cpp" line="300"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="295"/>
-        <location filename="../app/Application.cpp" line="368"/>
+        <location filename="../app/Application.cpp" line="308"/>
+        <location filename="../app/Application.cpp" line="381"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="303"/>
+        <location filename="../app/Application.cpp" line="316"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="307"/>
+        <location filename="../app/Application.cpp" line="320"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="308"/>
+        <location filename="../app/Application.cpp" line="321"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="317"/>
+        <location filename="../app/Application.cpp" line="330"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="331"/>
+        <location filename="../app/Application.cpp" line="344"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -107,7 +107,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="336"/>
+        <location filename="../app/Application.cpp" line="349"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -115,22 +115,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="339"/>
+        <location filename="../app/Application.cpp" line="352"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="340"/>
+        <location filename="../app/Application.cpp" line="353"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="372"/>
+        <location filename="../app/Application.cpp" line="385"/>
         <source>No project is open</source>
         <translation>Inget projekt är öppet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="373"/>
+        <location filename="../app/Application.cpp" line="386"/>
         <source>The model folders and the device are kept in a project: open or create one, then choose them again.</source>
         <translation>Modellmapparna och enheten sparas i ett projekt: öppna eller skapa ett och välj dem sedan igen.</translation>
     </message>
@@ -821,323 +821,333 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="49"/>
+        <location filename="../ui/MainWindow.cpp" line="50"/>
         <source>1  Support set</source>
         <translation>1  Stödbilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="50"/>
+        <location filename="../ui/MainWindow.cpp" line="51"/>
         <source>2  Inversion</source>
         <translation>2  Inversion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="51"/>
+        <location filename="../ui/MainWindow.cpp" line="52"/>
         <source>3  Synthetic images</source>
         <translation>3  Syntetiska bilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="52"/>
+        <location filename="../ui/MainWindow.cpp" line="53"/>
         <source>4  Distillation</source>
         <translation>4  Destillation</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="57"/>
+        <location filename="../ui/MainWindow.cpp" line="58"/>
         <source>Log</source>
         <translation>Logg</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="77"/>
+        <location filename="../ui/MainWindow.cpp" line="78"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="78"/>
+        <location filename="../ui/MainWindow.cpp" line="79"/>
         <source>&amp;New Project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="79"/>
+        <location filename="../ui/MainWindow.cpp" line="80"/>
         <source>&amp;Open Project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="80"/>
+        <location filename="../ui/MainWindow.cpp" line="81"/>
         <source>Open &amp;Recent</source>
         <translation>Öppna senas&amp;te</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="81"/>
+        <location filename="../ui/MainWindow.cpp" line="82"/>
         <source>Open the &amp;Demo Project</source>
         <translation>Öppna &amp;demoprojektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="82"/>
+        <location filename="../ui/MainWindow.cpp" line="83"/>
         <source>&amp;Save</source>
         <translation>&amp;Spara</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="85"/>
+        <location filename="../ui/MainWindow.cpp" line="86"/>
         <source>Saved. Every change is also saved as it is made.</source>
         <translation>Sparat. Varje ändring sparas också direkt när den görs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="87"/>
+        <location filename="../ui/MainWindow.cpp" line="88"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="91"/>
+        <location filename="../ui/MainWindow.cpp" line="92"/>
         <source>&amp;Import Images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="91"/>
+        <location filename="../ui/MainWindow.cpp" line="92"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="92"/>
+        <location filename="../ui/MainWindow.cpp" line="93"/>
         <source>Import &amp;Folder per Class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="93"/>
+        <location filename="../ui/MainWindow.cpp" line="94"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportera</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="95"/>
+        <location filename="../ui/MainWindow.cpp" line="96"/>
         <source>Student to &amp;ONNX…</source>
         <translation>Elevmodell till &amp;ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="96"/>
+        <location filename="../ui/MainWindow.cpp" line="97"/>
         <source>&amp;Tokens as Embeddings…</source>
         <translation>&amp;Token som inbäddningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="97"/>
+        <location filename="../ui/MainWindow.cpp" line="98"/>
         <source>&amp;Curated Dataset as Folder per Class…</source>
         <translation>&amp;Granskad datamängd som mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="98"/>
+        <location filename="../ui/MainWindow.cpp" line="99"/>
         <source>Model &amp;Card…</source>
         <translation>Modell&amp;kort…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="102"/>
+        <location filename="../ui/MainWindow.cpp" line="103"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="106"/>
+        <location filename="../ui/MainWindow.cpp" line="107"/>
         <source>&amp;Edit</source>
         <translation>&amp;Redigera</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="107"/>
-        <location filename="../ui/MainWindow.cpp" line="126"/>
+        <location filename="../ui/MainWindow.cpp" line="108"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>&amp;Undo</source>
         <translation>&amp;Ångra</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="113"/>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <location filename="../ui/MainWindow.cpp" line="117"/>
+        <location filename="../ui/MainWindow.cpp" line="134"/>
         <source>&amp;Redo</source>
         <translation>&amp;Gör om</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="126"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>&amp;Undo %1</source>
         <translation>&amp;Ångra %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <location filename="../ui/MainWindow.cpp" line="134"/>
         <source>&amp;Redo %1</source>
         <translation>&amp;Gör om %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="134"/>
+        <location filename="../ui/MainWindow.cpp" line="141"/>
         <source>&amp;Job</source>
         <translation>&amp;Jobb</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="135"/>
+        <location filename="../ui/MainWindow.cpp" line="142"/>
         <source>&amp;Cancel the Running Job…</source>
         <translation>&amp;Avbryt det pågående jobbet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="146"/>
         <source>Cancel the job</source>
         <translation>Avbryt jobbet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="139"/>
+        <location filename="../ui/MainWindow.cpp" line="147"/>
         <source>Cancel &quot;%1&quot; now? Finished work is kept.</source>
         <translation>Avbryta ”%1” nu? Färdigt arbete behålls.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="145"/>
+        <location filename="../ui/MainWindow.cpp" line="153"/>
         <source>&amp;Stop after the Current Item</source>
         <translation>&amp;Stoppa efter det aktuella objektet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="153"/>
+        <location filename="../ui/MainWindow.cpp" line="161"/>
         <source>&amp;Settings</source>
         <translation>&amp;Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="154"/>
+        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="156"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="157"/>
+        <location filename="../ui/MainWindow.cpp" line="165"/>
         <source>&amp;Models: What to Download…</source>
         <translation>&amp;Modeller: vad som ska laddas ner…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="166"/>
         <source>&amp;About TINT Workbench</source>
         <translation>&amp;Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="169"/>
+        <location filename="../ui/MainWindow.cpp" line="177"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="170"/>
+        <location filename="../ui/MainWindow.cpp" line="178"/>
         <source>Stop the running job now. Hold for more choices.</source>
         <translation>Stoppa det pågående jobbet nu. Håll in för fler val.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <location filename="../ui/MainWindow.cpp" line="181"/>
         <source>Cancel now</source>
         <translation>Avbryt nu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="174"/>
+        <location filename="../ui/MainWindow.cpp" line="182"/>
         <source>Stop after the current item</source>
         <translation>Stoppa efter aktuellt objekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="186"/>
+        <location filename="../ui/MainWindow.cpp" line="194"/>
         <source>Available when the run selected in step 4 has a trained student.</source>
         <translation>Tillgängligt när körningen som är vald i steg 4 har en tränad elevmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="187"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>Available once a class has a finished textual inversion (step 2).</source>
         <translation>Tillgängligt när en klass har en avslutad textuell inversion (steg 2).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="188"/>
+        <location filename="../ui/MainWindow.cpp" line="196"/>
         <source>Available once a project is open.</source>
         <translation>Tillgängligt när ett projekt är öppet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="200"/>
+        <location filename="../ui/MainWindow.cpp" line="208"/>
         <source>%1 — TINT Workbench</source>
         <translation>%1 — TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <location filename="../ui/MainWindow.cpp" line="210"/>
         <source>TINT Workbench</source>
         <translation>TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <location filename="../ui/MainWindow.cpp" line="222"/>
         <source>New project</source>
         <translation>Nytt projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <location filename="../ui/MainWindow.cpp" line="222"/>
         <source>TINT projects (*.tintproj)</source>
         <translation>TINT-projekt (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="221"/>
+        <location filename="../ui/MainWindow.cpp" line="229"/>
         <source>Open a project folder (*.tintproj)</source>
         <translation>Öppna en projektmapp (*.tintproj)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="226"/>
         <location filename="../ui/MainWindow.cpp" line="234"/>
-        <location filename="../ui/MainWindow.cpp" line="240"/>
+        <location filename="../ui/MainWindow.cpp" line="242"/>
+        <location filename="../ui/MainWindow.cpp" line="248"/>
         <source>No project</source>
         <translation>Inget projekt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="226"/>
         <location filename="../ui/MainWindow.cpp" line="234"/>
-        <location filename="../ui/MainWindow.cpp" line="240"/>
+        <location filename="../ui/MainWindow.cpp" line="242"/>
+        <location filename="../ui/MainWindow.cpp" line="248"/>
         <source>Open or create a project first.</source>
         <translation>Öppna eller skapa ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="228"/>
+        <location filename="../ui/MainWindow.cpp" line="236"/>
         <source>Import images</source>
         <translation>Importera bilder</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="229"/>
+        <location filename="../ui/MainWindow.cpp" line="237"/>
         <source>Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)</source>
         <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="235"/>
+        <location filename="../ui/MainWindow.cpp" line="243"/>
         <source>Folder with one sub-folder per class</source>
         <translation>Mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="252"/>
+        <location filename="../ui/MainWindow.cpp" line="260"/>
         <source>New class</source>
         <translation>Ny klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="261"/>
         <source>The images need a class. Name of the new class:</source>
         <translation>Bilderna behöver en klass. Namn på den nya klassen:</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="257"/>
+        <location filename="../ui/MainWindow.cpp" line="265"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="285"/>
+        <location filename="../ui/MainWindow.cpp" line="294"/>
+        <source>Quit without waiting?</source>
+        <translation>Avsluta utan att vänta?</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="295"/>
+        <source>The jobs are still stopping. Quit now without waiting? What they are doing now is not recorded (photos being imported stay in the class folder unlisted).</source>
+        <translation>Jobben håller fortfarande på att stoppas. Avsluta nu utan att vänta? Det de gör just nu registreras inte (bilder som importeras blir kvar i klassmappen utan att listas).</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="303"/>
         <source>A job is running</source>
         <translation>Ett jobb pågår</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="286"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>A job is still running. Cancel it and quit? Finished work is kept.</source>
         <translation>Ett jobb pågår fortfarande. Avbryta det och avsluta? Färdigt arbete sparas.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="295"/>
+        <location filename="../ui/MainWindow.cpp" line="315"/>
         <source>Stopping the jobs; the workbench closes when their finished work is saved.</source>
         <translation>Stoppar jobben; arbetsbänken stängs när deras färdiga arbete är sparat.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="329"/>
+        <location filename="../ui/MainWindow.cpp" line="351"/>
         <source>about %1 left in this stage</source>
         <translation>ungefär %1 kvar i detta steg</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="331"/>
+        <location filename="../ui/MainWindow.cpp" line="353"/>
         <source>about %1 left</source>
         <translation>ungefär %1 kvar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="349"/>
+        <location filename="../ui/MainWindow.cpp" line="371"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n till i kö</numerusform>
@@ -1145,17 +1155,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="367"/>
+        <location filename="../ui/MainWindow.cpp" line="389"/>
         <source>About TINT Workbench</source>
         <translation>Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="368"/>
+        <location filename="../ui/MainWindow.cpp" line="390"/>
         <source>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Turns a handful of labelled photos into a tiny, fast image classifier: Stable Diffusion is inverted on your images (textual and null-text inversion, the TINT method of Landolsi and Kahl), new training images are synthesised, and a large teacher is distilled into a small student.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Compute threads: %7&lt;/p&gt;&lt;p&gt;Demo photos: TensorFlow flowers, CC BY 2.0 (see ATTRIBUTION.txt in the demo project).&lt;/p&gt;</source>
         <translation>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Gör en handfull märkta foton till en liten, snabb bildklassificerare: Stable Diffusion inverteras på dina bilder (textuell inversion och nolltextinversion, TINT-metoden av Landolsi och Kahl), nya träningsbilder syntetiseras och en stor lärarmodell destilleras till en liten elevmodell.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Beräkningstrådar: %7&lt;/p&gt;&lt;p&gt;Demofoton: TensorFlow flowers, CC BY 2.0 (se ATTRIBUTION.txt i demoprojektet).&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="377"/>
+        <location filename="../ui/MainWindow.cpp" line="399"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n enhet</numerusform>
@@ -1163,17 +1173,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="377"/>
+        <location filename="../ui/MainWindow.cpp" line="399"/>
         <source>not available</source>
         <translation>inte tillgänglig</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="383"/>
+        <location filename="../ui/MainWindow.cpp" line="405"/>
         <source>Models</source>
         <translation>Modeller</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="386"/>
+        <location filename="../ui/MainWindow.cpp" line="408"/>
         <source>&lt;h3&gt;Which models TINT Workbench uses&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), downloaded once from the Hugging Face Hub, for example with &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Without it the workbench makes training images by heavy augmentation of your support photos.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Teacher&lt;/b&gt;: built in is an ImageNet-trained MobileNetV2, used when no teacher folder is chosen. Stronger teachers are Hugging Face vision model folders (config.json + model.safetensors) such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Works without any download&lt;/b&gt;: import photos, make training images with the augmentation generator, curate them, distil a student with the built-in teacher and export it to ONNX.&lt;/p&gt;&lt;p&gt;Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Vilka modeller TINT Workbench använder&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (valfri): en Stable Diffusion 1.5- eller 2.1-base-mapp i diffusers-format (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; vikter i safetensors), nedladdad en gång från Hugging Face Hub, till exempel med &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Utan den skapar programmet träningsbilder genom kraftig augmentering av dina stödbilder.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Lärare&lt;/b&gt;: den inbyggda är en ImageNet-tränad MobileNetV2, som används när ingen lärarmapp har valts. Starkare lärare är mappar med Hugging Face-bildmodeller (config.json + model.safetensors), till exempel DINOv2 (facebook/dinov2-small, -base, -large) eller CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fungerar utan nedladdning&lt;/b&gt;: importera foton, skapa träningsbilder med augmenteringsgeneratorn, granska dem, destillera en elevmodell med den inbyggda läraren och exportera den till ONNX.&lt;/p&gt;&lt;p&gt;Välj mapparna under Inställningar › Inställningar. Programmet laddar inte ner något självt.&lt;/p&gt;</translation>
     </message>
@@ -1181,17 +1191,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="35"/>
+        <location filename="../ui/MainWindow.cpp" line="36"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="36"/>
+        <location filename="../ui/MainWindow.cpp" line="37"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="37"/>
+        <location filename="../ui/MainWindow.cpp" line="38"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
@@ -1244,6 +1254,11 @@ status: %3</translation>
         <location filename="../ui/gallery/SampleModel.cpp" line="115"/>
         <source>No project is open.</source>
         <translation>Inget projekt är öppet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery/SampleModel.cpp" line="151"/>
+        <source>The decisions for the class &quot;%1&quot; were saved and could not be taken back: %2</source>
+        <translation>Besluten för klassen ”%1” sparades och kunde inte tas tillbaka: %2</translation>
     </message>
 </context>
 <context>
@@ -1379,67 +1394,67 @@ importerad från %4</translation>
         <translation>&lt;b&gt;Klasser&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="55"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="59"/>
         <source>Support images</source>
         <translation>Stödbilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="56"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="60"/>
         <source>No images yet. Drop photos here, or use Import images…</source>
         <translation>Inga bilder ännu. Släpp foton här eller använd Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="59"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="63"/>
         <source>&amp;Import images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="60"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="64"/>
         <source>Import &amp;folder per class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="61"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="65"/>
         <source>Remove selected</source>
         <translation>Ta bort markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="84"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="88"/>
         <source>Remove the selected images</source>
         <translation>Ta bort de markerade bilderna</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="89"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="93"/>
         <source>Delete the selected class</source>
         <translation>Radera den markerade klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="94"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="98"/>
         <source>Remove the selected images from the class (Delete). The files you imported them from are not touched.</source>
         <translation>Ta bort de markerade bilderna från klassen (Delete). Filerna du importerade dem från lämnas orörda.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="96"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="100"/>
         <source>Delete the selected class with its images (Delete in the class list).</source>
         <translation>Radera den markerade klassen med dess bilder (Delete i klasslistan).</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="105"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="109"/>
         <source>Cannot rename the class</source>
         <translation>Kan inte byta namn på klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="141"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
         <source>No project is open. Use File › New Project or File › Open Project.</source>
         <translation>Inget projekt är öppet. Använd Arkiv › Nytt projekt eller Arkiv › Öppna projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="143"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="147"/>
         <source>Add a class to start, or import a folder with one sub-folder per class.</source>
         <translation>Lägg till en klass för att börja, eller importera en mapp med en undermapp per klass.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="149"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n stödbild. Oftast behövs 1 till 10 per klass.</numerusform>
@@ -1447,32 +1462,32 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="155"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
         <source>Add class</source>
         <translation>Lägg till klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="155"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
         <source>Class name:</source>
         <translation>Klassnamn:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="163"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="173"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="177"/>
         <source>Not now</source>
         <translation>Inte nu</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="186"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="190"/>
         <source>Delete class</source>
         <translation>Ta bort klass</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="187"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="191"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Ta bort klassen ”%1” med dess %n stödbild? Det går inte att ångra.</numerusform>
@@ -1480,17 +1495,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="192"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="196"/>
         <source>Cannot delete the class</source>
         <translation>Kan inte ta bort klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="201"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="205"/>
         <source>Remove images</source>
         <translation>Ta bort bilder</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="202"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="206"/>
         <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
         <translation>
             <numerusform>Ta bort %n stödbild från klassen ”%1”? Projektets kopia raderas; filen du importerade den från lämnas orörd.</numerusform>
@@ -1498,7 +1513,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="208"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="212"/>
         <source>Cannot remove the images</source>
         <translation>Kan inte ta bort bilderna</translation>
     </message>
@@ -1506,152 +1521,152 @@ importerad från %4</translation>
 <context>
     <name>SyntheticPane</name>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="89"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="88"/>
         <source> per class</source>
         <translation> per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="91"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="90"/>
         <source>TINT (Stable Diffusion)</source>
         <translation>TINT (Stable Diffusion)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="92"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="91"/>
         <source>Augmentation of the supports</source>
         <translation>Augmentering av stödbilderna</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="93"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="92"/>
         <source>&amp;Generate</source>
         <translation>&amp;Generera</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="94"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="93"/>
         <source>Score with &amp;teacher</source>
         <translation>Bedöm med &amp;läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="95"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="94"/>
         <source>The teacher labels every image: top-1 class, confidence, novelty and near-duplicates.</source>
         <translation>Läraren märker varje bild: top-1-klass, säkerhet, nyhetsgrad och nära dubbletter.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="99"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="98"/>
         <source>Make</source>
         <translation>Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="101"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="100"/>
         <source>for</source>
         <translation>för</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="103"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="102"/>
         <source>with</source>
         <translation>med</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="112"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="111"/>
         <source>All</source>
         <translation>Alla</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="113"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="112"/>
         <source>Undecided</source>
         <translation>Obestämda</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="114"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="113"/>
         <source>Accepted</source>
         <translation>Godkända</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="115"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="114"/>
         <source>Rejected</source>
         <translation>Avvisade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="117"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="116"/>
         <source>Newest first</source>
         <translation>Nyaste först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="118"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="117"/>
         <source>Oldest first</source>
         <translation>Äldsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="119"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="118"/>
         <source>Teacher confidence, lowest first</source>
         <translation>Lärarens säkerhet, lägsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="120"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="119"/>
         <source>Teacher confidence, highest first</source>
         <translation>Lärarens säkerhet, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="121"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="120"/>
         <source>Novelty, highest first</source>
         <translation>Nyhetsgrad, högsta först</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="122"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="121"/>
         <source>Near-duplicates only</source>
         <translation>Endast nära dubbletter</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="124"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="123"/>
         <source>Show:</source>
         <translation>Visa:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="146"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="145"/>
         <source>&amp;Accept selected</source>
         <translation>G&amp;odkänn markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="147"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="146"/>
         <source>&amp;Reject selected</source>
         <translation>A&amp;vvisa markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="152"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="151"/>
         <source>Reject below teacher confidence</source>
         <translation>Avvisa under lärarens säkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="153"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="152"/>
         <source>Reject near-duplicates</source>
         <translation>Avvisa nära dubbletter</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="154"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="153"/>
         <source>Undo</source>
         <translation>Ångra</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="155"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="154"/>
         <source>Redo</source>
         <translation>Gör om</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="171"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="170"/>
         <source>Keys: arrows move, A accepts, R rejects, Space toggles, Ctrl+Z undoes, Ctrl+Shift+Z redoes. Every decision is saved at once.</source>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="284"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="288"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="287"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="291"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1659,17 +1674,27 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="307"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="315"/>
+        <source>Cannot undo the decision</source>
+        <translation>Kan inte ångra beslutet</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="326"/>
+        <source>Cannot redo the decision</source>
+        <translation>Kan inte göra om beslutet</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="335"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="357"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="359"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1677,7 +1702,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="358"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="360"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1685,7 +1710,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="378"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="380"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1693,7 +1718,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="391"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="393"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1701,12 +1726,12 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="128"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="127"/>
         <source>Sort:</source>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="246"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="245"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>

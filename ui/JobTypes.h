@@ -18,7 +18,7 @@ struct JobProgress {
     QString message;  ///< current item
     double elapsedSeconds = 0.0;
     double etaSeconds     = -1.0;  ///< < 0: unknown; for the current stage only
-    int stageNumber       = 1;     ///< 1 for the job's first stage, 2 for the next, ...
+    bool severalStages    = false; ///< the job runs (or has run) more than one stage: the ETA is the stage's
 };
 
 /// Work to run on the GUI thread once a job's result is ready (the result is captured by value).

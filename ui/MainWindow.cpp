@@ -17,6 +17,7 @@
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QUndoStack>
 
@@ -109,6 +110,9 @@ void MainWindow::buildMenus() {
         m_synthetic->undo();
     });
     m_undo->setShortcut(QKeySequence::Undo);
+    // The keys work in the gallery's tab only (a Ctrl+Z after deleting a support image must not
+    // silently undo a curation decision); the menu entries work from anywhere.
+    m_undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_undo->setObjectName(QStringLiteral("actionUndo"));
     m_redo = edit->addAction(tr("&Redo"), this, [this] {
         m_tabs->setCurrentWidget(m_synthetic);
@@ -119,6 +123,9 @@ void MainWindow::buildMenus() {
         redoKeys << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);  // the gallery's hint names it
     m_redo->setShortcuts(redoKeys);
     m_redo->setObjectName(QStringLiteral("actionRedo"));
+    m_redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_synthetic->addAction(m_undo);
+    m_synthetic->addAction(m_redo);
     QUndoStack* curation = m_synthetic->undoStack();
     auto updateUndo      = [this, curation] {
         m_undo->setEnabled(curation->canUndo());
@@ -133,12 +140,13 @@ void MainWindow::buildMenus() {
     // The running job: Esc asks before cancelling, Shift+Esc lets it finish its current item.
     QMenu* job  = menuBar()->addMenu(tr("&Job"));
     m_cancelNow = job->addAction(tr("&Cancel the Running Job…"), this, [this] {
-        if (m_currentJob == 0) return;
+        const JobId asked = m_currentJob;
+        if (asked == 0) return;
         if (!qApp->property("tint_no_dialogs").toBool() &&
             QMessageBox::question(this, tr("Cancel the job"),
                                   tr("Cancel \"%1\" now? Finished work is kept.").arg(m_jobTitle)) != QMessageBox::Yes)
             return;
-        Q_EMIT cancelRequested(2);
+        if (m_currentJob == asked) Q_EMIT cancelRequested(2);  // not the next job, if this one ended meanwhile
     });
     m_cancelNow->setShortcut(QKeySequence::Cancel);
     m_cancelNow->setObjectName(QStringLiteral("actionCancelJob"));
@@ -276,24 +284,38 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if ((m_currentJob == 0 && m_queuedJobs == 0) || m_closing) {
-        // Nothing runs, or the user closes again while the jobs stop: quit now.
+    const bool noDialogs = qApp->property("tint_no_dialogs").toBool();
+    if (m_currentJob == 0 && m_queuedJobs == 0) {
         event->accept();
         return;
     }
-    if (!qApp->property("tint_no_dialogs").toBool() &&
-        QMessageBox::question(this, tr("A job is running"),
-                              tr("A job is still running. Cancel it and quit? Finished work is kept.")) !=
-            QMessageBox::Yes) {
+    if (m_closing) {  // closed again while the jobs stop: quit without waiting only when asked to
+        if (noDialogs ||
+            QMessageBox::question(this, tr("Quit without waiting?"),
+                                  tr("The jobs are still stopping. Quit now without waiting? What they are doing now is "
+                                     "not recorded (photos being imported stay in the class folder unlisted).")) ==
+                QMessageBox::Yes)
+            event->accept();
+        else
+            event->ignore();
+        return;
+    }
+    if (!noDialogs && QMessageBox::question(this, tr("A job is running"),
+                                            tr("A job is still running. Cancel it and quit? Finished work is kept.")) !=
+                          QMessageBox::Yes) {
         event->ignore();
         return;
     }
     // The window stays until the jobs have stopped and handed back what they finished (an import
-    // records the photos it copied), then closes by itself.
+    // records the photos it copied), then closes by itself. Nothing new can be started meanwhile.
     m_closing = true;
     event->ignore();
+    centralWidget()->setEnabled(false);
+    menuBar()->setEnabled(false);
     statusBar()->showMessage(tr("Stopping the jobs; the workbench closes when their finished work is saved."));
     Q_EMIT cancelAllRequested();
+    // The jobs may have ended while the question was open: then no idle signal follows.
+    QTimer::singleShot(0, this, &MainWindow::closeIfClosing);
 }
 
 void MainWindow::closeIfClosing() {
@@ -321,11 +343,11 @@ void MainWindow::onJobProgress(const JobProgress& p) {
         m_progress->setFormat(QStringLiteral("%1 / %2").arg(p.step).arg(p.total));
     }
     m_jobLabel->setText(p.message.isEmpty() ? p.title : p.title + QStringLiteral(": ") + p.message);
-    // The ETA covers the running stage; after the job's first stage the label says so, since the
-    // stages of a job (teacher, soft labels, training) differ too much to add up in advance.
+    // The ETA covers the running stage; for a job of several stages the label says so, since its
+    // stages (teacher, soft labels, training) differ too much to add up in advance.
     if (p.etaSeconds < 0)
         m_etaLabel->clear();
-    else if (p.stageNumber > 1)
+    else if (p.severalStages)
         m_etaLabel->setText(tr("about %1 left in this stage").arg(formatDuration(p.etaSeconds)));
     else
         m_etaLabel->setText(tr("about %1 left").arg(formatDuration(p.etaSeconds)));

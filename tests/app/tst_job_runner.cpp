@@ -105,13 +105,13 @@ private Q_SLOTS:
         // Stage "teacher": 10 steps in 10 s.
         for (int i = 0; i <= 10; ++i, clock += 1000) ctx.report({"teacher", i, 10, std::nan(""), {}});
         QCOMPARE(got.back().etaSeconds, 0.0);
-        QCOMPARE(got.back().stageNumber, 1);
+        QVERIFY(!got.back().severalStages);  // one stage so far: "about … left"
         // Stage "train" starts after 11 s: one step of 100 in 0.1 s leaves 99 steps, 9.9 s (the
         // whole job's rate would say 1 000 s).
         clock = 11000;
         ctx.report({"train", 0, 100, std::nan(""), {}});
         QVERIFY(got.back().etaSeconds < 0);  // no step of this stage done yet: unknown
-        QCOMPARE(got.back().stageNumber, 2);  // the window says the ETA is this stage's
+        QVERIFY(got.back().severalStages);  // the window says the ETA is this stage's
         clock = 11100;
         ctx.report({"train", 1, 100, std::nan(""), {}});
         QVERIFY2(std::abs(got.back().etaSeconds - 9.9) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
@@ -130,7 +130,12 @@ private Q_SLOTS:
         clock = 5500;
         resumed.report({"train", 51, 100, std::nan(""), {}});
         QVERIFY2(std::abs(got.back().etaSeconds - 24.5) < 1e-9, qPrintable(QString::number(got.back().etaSeconds)));
-        QCOMPARE(got.back().stageNumber, 1);  // a stage that starts again is not a new stage
+        QVERIFY(!got.back().severalStages);  // a stage that starts again is not a new stage
+        // A job declared to have several stages says so from its first report.
+        QtJobContext declared(3, QStringLiteral("d"), {}, [&](const JobProgress& p) { got.push_back(p); }, 0, [&] { return clock; });
+        declared.setSeveralStages(true);
+        declared.report({"teacher", 0, 10, std::nan(""), {}});
+        QVERIFY(got.back().severalStages);
     }
 
     void cancelNowLandsWithinOneStep() {

@@ -445,7 +445,7 @@ private Q_SLOTS:
             }
             const tint::CancelToken& cancel() const override { return tok; }
         };
-        for (long long at : {0LL, 1LL, 3LL, 4LL}) {  // before the graph, after the write, before OpenCV, before the move
+        for (long long at : {0LL, 1LL, 2LL, 3LL, 4LL}) {  // every stage, the last one just before the move
             StopAt ctx(at);
             auto o    = baseOptions(photoPaths_);
             o.context = &ctx;

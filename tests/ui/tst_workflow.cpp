@@ -621,6 +621,45 @@ private Q_SLOTS:
         for (const auto& r : tint::read_samples(root, *project->classAt(decided)))
             if (r.id == sampleId.toStdString()) onDisk = QString::fromStdString(r.status);
         QCOMPARE(onDisk, QStringLiteral("rejected"));
+
+        // One step over two classes is undone whole or not at all: when the second class's file
+        // cannot be written, the first class's decisions are written back as they were.
+        syn->proxy()->setStatusFilter(QString());
+        QItemSelection both;
+        QList<QPair<int, QString>> picked;  // (class, id)
+        for (int r = 0; r < syn->proxy()->rowCount() && picked.size() < 2; ++r) {
+            const QModelIndex i = syn->proxy()->index(r, 0);
+            const int ci        = i.data(SampleModel::ClassRole).toInt();
+            if (!picked.isEmpty() && picked.first().first == ci) continue;
+            if (i.data(SampleModel::StatusRole).toString() == QLatin1String("accepted")) continue;
+            picked.append({ci, i.data(SampleModel::IdRole).toString()});
+            both.select(i, i);
+        }
+        QCOMPARE(picked.size(), 2);
+        syn->view()->selectionModel()->select(both, QItemSelectionModel::ClearAndSelect);
+        syn->applyToSelection(QStringLiteral("accepted"));
+        auto statusOnDisk = [&](int ci, const QString& sid) {
+            QString st;
+            for (const auto& r : tint::read_samples(root, *project->classAt(ci)))
+                if (r.id == sid.toStdString()) st = QString::fromStdString(r.status);
+            return st;
+        };
+        for (const auto& [ci, sid] : picked) QCOMPARE(statusOnDisk(ci, sid), QStringLiteral("accepted"));
+        const int steps     = syn->undoStack()->index();
+        const int second    = std::max(picked[0].first, picked[1].first);  // written after the first class
+        const fs::path file = fs::path(root) / "synthetic" / project->classAt(second)->dir / "samples.jsonl";
+        fs::rename(file, file.string() + ".aside");
+        syn->undo();
+        QCOMPARE(errors.count(), 3);
+        QCOMPARE(syn->undoStack()->index(), steps);
+        fs::rename(file.string() + ".aside", file);
+        for (const auto& [ci, sid] : picked) {
+            QCOMPARE(statusOnDisk(ci, sid), QStringLiteral("accepted"));  // the first class written back
+            QCOMPARE(model->data(model->index(model->rowOf(ci, sid)), SampleModel::StatusRole).toString(),
+                     QStringLiteral("accepted"));
+        }
+        syn->undo();
+        for (const auto& [ci, sid] : picked) QVERIFY(statusOnDisk(ci, sid) != QLatin1String("accepted"));
     }
 
     // Another project opens only when no job of the open one runs or waits.

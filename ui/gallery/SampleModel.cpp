@@ -115,31 +115,54 @@ bool SampleModel::setStatuses(const QList<Change>& changes, QString* error) {
         if (error) *error = tr("No project is open.");
         return false;
     }
-    std::map<int, std::vector<std::pair<std::string, std::string>>> perClass;
+    // One file per class. All of them are written or, when one fails, the ones already written
+    // get their earlier statuses back: an action is on disk whole or not at all.
+    using Lines = std::vector<std::pair<std::string, std::string>>;
+    std::map<int, Lines> perClass, earlier;
     std::map<int, QList<Change>> applied;
     for (const Change& c : changes) {
         if (c.row < 0 || c.row >= rowCount()) continue;
         const auto& s = m_samples[std::size_t(c.row)];
         perClass[s.class_index].emplace_back(s.record.id, c.status.toStdString());
+        earlier[s.class_index].emplace_back(s.record.id, s.record.status);
         applied[s.class_index].append(c);
     }
-    bool ok = true;
+    std::vector<int> written;
+    QString failure;
     for (const auto& [ci, lines] : perClass) {
         const tint::ClassEntry* cls = m_project->classAt(ci);
         if (!cls) continue;
         try {
             tint::set_sample_status(p->root(), *cls, lines);
+            written.push_back(ci);
         } catch (const std::exception& e) {
-            if (error) *error = QString::fromStdString(e.what());
-            ok = false;
-            continue;
+            failure = QString::fromStdString(e.what());
+            break;
         }
+    }
+    std::vector<int> shown = written;  // the classes whose new statuses are on disk
+    if (!failure.isEmpty()) {
+        shown.clear();
+        for (int ci : written) {
+            try {
+                tint::set_sample_status(p->root(), *m_project->classAt(ci), earlier[ci]);
+            } catch (const std::exception& e) {
+                shown.push_back(ci);  // could not be taken back: show what the file says
+                failure += QLatin1Char('\n') + tr("The decisions for the class \"%1\" were saved and could not be taken "
+                                                  "back: %2")
+                                                   .arg(QString::fromStdString(m_project->classAt(ci)->name),
+                                                        QString::fromStdString(e.what()));
+            }
+        }
+    }
+    for (int ci : shown)
         for (const Change& c : applied[ci]) {
             m_samples[std::size_t(c.row)].record.status = c.status.toStdString();
             Q_EMIT dataChanged(index(c.row), index(c.row), {StatusRole, Qt::ToolTipRole});
         }
-    }
-    return ok;
+    if (failure.isEmpty()) return true;
+    if (error) *error = failure;
+    return false;
 }
 
 int SampleModel::rowOf(int classIndex, const QString& id) const {

@@ -47,7 +47,9 @@ public:
     /// New teacher scores for samples of a class.
     void updateScores(int classIndex, const std::vector<tint::SampleRecord>& records);
     /// Writes the status changes (grouped per class, one durable write each) and shows them.
-    /// Returns false with `error` set when a write failed; the changes of that class are not applied.
+    /// Returns false with `error` set when a write failed; then the classes already written get their
+    /// earlier statuses back and nothing is shown changed (unless taking back failed too: the error
+    /// says so, and those classes show what their files say).
     bool setStatuses(const QList<Change>& changes, QString* error);
 
     int rowOf(int classIndex, const QString& id) const;

@@ -44,31 +44,30 @@ void GalleryView::keyPressEvent(QKeyEvent* event) {
 
 /// One curation action (a key press or a bulk action). The decisions are written before the
 /// command is pushed, so the first redo() does nothing. QUndoStack moves its index whatever undo()
-/// and redo() do, so a write that fails is reported through failed(), and SyntheticPane::undo() and
-/// redo() then step the stack back with a pass that writes nothing: the history keeps matching
-/// what is on disk.
+/// and redo() do, so a write that fails is kept in the command, and SyntheticPane::undo() and
+/// redo() then step the stack back with a pass that writes nothing and report the error once the
+/// stack is done with the command (a modal message inside undo() could let the stack be cleared
+/// under it): the history keeps matching what is on disk.
 class StatusCommand : public QUndoCommand {
 public:
     StatusCommand(SyntheticPane* pane, QList<SyntheticPane::Decision> decisions, const QString& text)
         : QUndoCommand(text), m_pane(pane), m_decisions(std::move(decisions)) {}
-    void undo() override {
-        if (std::exchange(m_pass, false)) return;
-        m_failed = !m_pane->applyDecisions(m_decisions, false);
-    }
-    void redo() override {
-        if (std::exchange(m_pass, false)) return;
-        m_failed = !m_pane->applyDecisions(m_decisions, true);
-    }
-    /// Whether the last undo() or redo() could not write its decisions, and clears it.
-    bool takeFailed() { return std::exchange(m_failed, false); }
+    void undo() override { apply(false); }
+    void redo() override { apply(true); }
+    /// The error of the last undo() or redo() (empty when it was written), and clears it.
+    QString takeError() { return std::exchange(m_error, QString()); }
     /// The next undo() or redo() only moves the stack's index.
     void passNext() { m_pass = true; }
 
 private:
+    void apply(bool forward) {
+        if (std::exchange(m_pass, false)) return;
+        m_pane->applyDecisions(m_decisions, forward, &m_error);
+    }
     SyntheticPane* m_pane;
     QList<SyntheticPane::Decision> m_decisions;
-    bool m_pass   = true;  // the first redo(), on push: the decisions are already written
-    bool m_failed = false;
+    bool m_pass = true;  // the first redo(), on push: the decisions are already written
+    QString m_error;
 };
 
 SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
@@ -296,43 +295,46 @@ void SyntheticPane::updateSummary() {
                            .arg(counts.value(QStringLiteral("new"))));
 }
 
-bool SyntheticPane::applyDecisions(const QList<Decision>& decisions, bool forward) {
+bool SyntheticPane::applyDecisions(const QList<Decision>& decisions, bool forward, QString* error) {
     QList<SampleModel::Change> changes;
     for (const Decision& d : decisions) {
         int row = m_model->rowOf(d.classIndex, d.id);
         if (row >= 0) changes.append({row, forward ? d.after : d.before});
     }
-    QString error;
-    if (m_model->setStatuses(changes, &error)) return true;
-    Q_EMIT errorOccurred(tr("Cannot save the decision"), error);
-    return false;
+    return m_model->setStatuses(changes, error);
 }
 
 void SyntheticPane::undo() {
     if (!m_undo->canUndo()) return;
     auto* command = static_cast<StatusCommand*>(const_cast<QUndoCommand*>(m_undo->command(m_undo->index() - 1)));
     m_undo->undo();
-    if (command->takeFailed()) {  // nothing was written: the step stays where it was
-        command->passNext();
-        m_undo->redo();
-    }
+    const QString error = command->takeError();
+    if (error.isEmpty()) return;
+    command->passNext();  // nothing was written: the step stays where it was
+    m_undo->redo();
+    Q_EMIT errorOccurred(tr("Cannot undo the decision"), error);  // last: the command is not touched after it
 }
 
 void SyntheticPane::redo() {
     if (!m_undo->canRedo()) return;
     auto* command = static_cast<StatusCommand*>(const_cast<QUndoCommand*>(m_undo->command(m_undo->index())));
     m_undo->redo();
-    if (command->takeFailed()) {
-        command->passNext();
-        m_undo->undo();
-    }
+    const QString error = command->takeError();
+    if (error.isEmpty()) return;
+    command->passNext();
+    m_undo->undo();
+    Q_EMIT errorOccurred(tr("Cannot redo the decision"), error);
 }
 
 void SyntheticPane::pushDecisions(QList<Decision> decisions, const QString& text) {
     decisions.erase(std::remove_if(decisions.begin(), decisions.end(), [](const Decision& d) { return d.before == d.after; }),
                     decisions.end());
     if (decisions.isEmpty()) return;
-    if (!applyDecisions(decisions, true)) return;  // nothing recorded: nothing to undo
+    QString error;
+    if (!applyDecisions(decisions, true, &error)) {  // nothing recorded: nothing to undo
+        Q_EMIT errorOccurred(tr("Cannot save the decision"), error);
+        return;
+    }
     m_undo->push(new StatusCommand(this, std::move(decisions), text));
 }
 

@@ -73,7 +73,9 @@ private:
         QString id, before, after;
     };
     friend class StatusCommand;
-    bool applyDecisions(const QList<Decision>& decisions, bool forward);
+    /// Writes the decisions' statuses (after, or before when !forward); false with `error` set when
+    /// they could not be written (then none of them is).
+    bool applyDecisions(const QList<Decision>& decisions, bool forward, QString* error);
     void pushDecisions(QList<Decision> decisions, const QString& text);
     void refreshClasses();
     void updateSummary();

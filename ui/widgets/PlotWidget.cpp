@@ -11,14 +11,7 @@ PlotWidget::PlotWidget(const QString& title, const QString& xLabel, const QStrin
     m_plot->plotLayout()->addElement(0, 0, titleElement);
     m_plot->xAxis->setLabel(xLabel);
     m_plot->yAxis->setLabel(yLabel);
-    m_plot->legend->setVisible(false);
-    // The legend goes in a row of its own under the axes, one entry beside the other: inside the
-    // axes it hid the curves it names.
-    m_plot->plotLayout()->addElement(2, 0, m_plot->legend);
-    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
-    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setMargins(QMargins(0, 0, 0, 2));
+    m_plot->legend->setVisible(false);  // shown, under the axes, once there are two curves
     m_plot->setMinimumHeight(180);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
@@ -32,7 +25,16 @@ int PlotWidget::addSeries(const QString& name, const QColor& color) {
     g->setName(name);
     g->setPen(QPen(color, 1.5));
     m_graphs << g;
-    m_plot->legend->setVisible(m_graphs.size() > 1);
+    if (m_graphs.size() == 2) {
+        // A row of its own under the axes, one entry beside the other: inside the axes it hid the
+        // curves it names. Added only now, so that a plot of one curve keeps no empty row for it.
+        m_plot->plotLayout()->addElement(2, 0, m_plot->legend);
+        m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+        m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        m_plot->legend->setBorderPen(Qt::NoPen);
+        m_plot->legend->setMargins(QMargins(0, 0, 0, 2));
+        m_plot->legend->setVisible(true);
+    }
     return int(m_graphs.size()) - 1;
 }
 
