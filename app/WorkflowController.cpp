@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QStatusBar>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -290,7 +291,21 @@ void WorkflowController::updateGeneratorInfo() {
     else if (!m_tintReady)
         syn->setGeneratorInfo(false, tr("TINT needs finished inversions: run them in step 2. Until then the "
                                         "augmentation generator is used."));
-    else
+    else if (m_tintReadyClasses.size() < p->data().classes.size()) {
+        // "All classes" with TINT makes images of the inverted classes only: say which, so that an
+        // uneven training set is not a surprise.
+        QStringList ready, missing;
+        for (std::size_t i = 0; i < p->data().classes.size(); ++i) {
+            const QString name = qs(p->data().classes[i].name);
+            if (std::find(m_tintReadyClasses.begin(), m_tintReadyClasses.end(), int(i)) != m_tintReadyClasses.end())
+                ready << name;
+            else
+                missing << name;
+        }
+        syn->setGeneratorInfo(true, tr("TINT makes images of the inverted classes only: %1. Not inverted yet (step 2): "
+                                       "%2; for them choose the augmentation generator.")
+                                        .arg(ready.join(QStringLiteral(", ")), missing.join(QStringLiteral(", "))));
+    } else
         syn->setGeneratorInfo(true, QString());
 }
 
@@ -351,6 +366,28 @@ void WorkflowController::invert(int classIndex, bool restart) {
     if (classIndex >= 0) classes.push_back(classIndex);
     auto engine = m_tint;
     auto bridge = std::make_shared<TintBridge>(this, m_window->inversionPane(), m_window->syntheticPane()->model(), m_project);
+    if (!restart) {
+        // A class whose stored inversion no longer matches (other settings, model or supports) is
+        // deleted and computed again by the run: ask first, naming the classes and the reason.
+        QStringList stale;
+        for (std::size_t i = 0; i < data.classes.size(); ++i) {
+            if (classIndex >= 0 && int(i) != classIndex) continue;
+            try {
+                const auto st = tint::inversion_status(root, data.classes[i], s);
+                if (st.token == tint::InversionState::Stale || st.null_text == tint::InversionState::Stale)
+                    stale << tr("%1 (%2)").arg(qs(data.classes[i].name), qs(st.stale_reason));
+            } catch (const std::exception&) {
+                // the run reports what is wrong with the model folder
+            }
+        }
+        if (!stale.isEmpty() && !qApp->property("tint_no_dialogs").toBool() &&
+            QMessageBox::question(m_window, tr("Stored inversions out of date"),
+                                  tr("These stored inversions no longer match and would be deleted and computed again:\n\n%1"
+                                     "\n\nContinue? To keep them, answer No and set the settings back.")
+                                      .arg(stale.join(QLatin1Char('\n'))),
+                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+            return;
+    }
     if (restart && classIndex >= 0) {
         auto answer = qApp->property("tint_no_dialogs").toBool()
                           ? QMessageBox::Yes

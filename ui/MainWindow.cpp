@@ -102,8 +102,8 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    // Undo and redo of the curation decisions (step 3), from anywhere in the window; a text field
-    // with the focus keeps Ctrl+Z for its own text.
+    // Undo and redo of the curation decisions (step 3): the menu entries from any tab, the keys in
+    // the gallery's tab (below); a text field with the focus keeps Ctrl+Z for its own text.
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     m_undo      = edit->addAction(tr("&Undo"), this, [this] {
         m_tabs->setCurrentWidget(m_synthetic);  // show what is undone

@@ -258,6 +258,44 @@ private Q_SLOTS:
         QCOMPARE(w->supportPane()->imageModel()->rowCount(), before);
     }
 
+    // The class list's highlight, the header and the image grid always name the same class: after
+    // a project is opened again, after the shown class is removed, and after a class before it is.
+    void shownClassStaysConsistent() {
+        Application app;
+        QTemporaryDir dir;
+        QString error;
+        ProjectController* project = app.project();
+        QVERIFY2(project->create(dir.filePath(QStringLiteral("Three.tintproj")), QStringLiteral("Three"), &error),
+                 qPrintable(error));
+        for (const char* name : {"alpha", "beta", "gamma", "delta"})
+            QVERIFY2(project->addClass(QString::fromLatin1(name), &error), qPrintable(error));
+        // The Distillation pane names the classes that still need photos.
+        QVERIFY2(app.window()->distillPane()->statusText().contains(QStringLiteral("alpha, beta, gamma, delta")),
+                 qPrintable(app.window()->distillPane()->statusText()));
+        SupportPane* support = app.window()->supportPane();
+        auto consistent      = [&](int row) {
+            return support->currentClass() == row && support->imageModel()->classIndex() == row;
+        };
+        support->selectClass(2);
+        QVERIFY(consistent(2));
+        const QString first = project->rootPath();
+        QVERIFY2(project->create(dir.filePath(QStringLiteral("Other.tintproj")), QStringLiteral("Other"), &error),
+                 qPrintable(error));
+        QVERIFY(consistent(-1));  // no classes
+        // (opening a project reads its synthetic images in a job: another opens when it is done)
+        QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        app.openProject(first);  // opened again: the first class, in both
+        QVERIFY2(project->rootPath() == first, qPrintable(app.window()->statusBar()->currentMessage()));
+        QVERIFY(consistent(0));
+        support->selectClass(3);  // delta, the last
+        QVERIFY2(project->removeClass(3, &error), qPrintable(error));
+        QVERIFY(consistent(2));  // gamma, now last
+        support->selectClass(2);
+        QVERIFY2(project->removeClass(0, &error), qPrintable(error));  // alpha, before gamma
+        QVERIFY(consistent(1));  // still gamma
+        QCOMPARE(QString::fromStdString(project->classAt(support->currentClass())->name), QStringLiteral("gamma"));
+    }
+
     void reopensTheLastProject() {
         Application app;
         QSignalSpy opened(app.project(), &ProjectController::projectOpened);

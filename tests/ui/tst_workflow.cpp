@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -138,6 +139,37 @@ private Q_SLOTS:
         QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("done"));
         QCOMPARE(inv->classTable()->item(1, 2)->text(), QStringLiteral("done"));
         QVERIFY(w->exportAction(1)->isEnabled());  // tokens can be exported now
+        QVERIFY(w->syntheticPane()->generatorInfo().isEmpty());  // every class inverted
+        // A class without an inversion: the Synthetic pane says that TINT leaves it out.
+        QVERIFY2(project->addClass(QStringLiteral("lilies"), &error), qPrintable(error));
+        QVERIFY2(w->syntheticPane()->generatorInfo().contains(QStringLiteral("Not inverted yet (step 2): lilies")),
+                 qPrintable(w->syntheticPane()->generatorInfo()));
+        QVERIFY2(project->removeClass(2, &error), qPrintable(error));
+        QVERIFY(w->syntheticPane()->generatorInfo().isEmpty());
+        // A changed setting puts the finished inversions out of date. Running then asks before it
+        // deletes them; No keeps them and starts nothing.
+        {
+            auto* seedBox     = inv->findChild<QSpinBox*>(QStringLiteral("InversionSeed"));
+            const int seed    = seedBox->value();
+            seedBox->setValue(seed + 1);
+            Q_EMIT seedBox->editingFinished();  // as when the user leaves the box
+            QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("out of date"));
+            QString asked;
+            QTimer no;
+            answerModal<QMessageBox>(no, [&](QMessageBox* box) {
+                asked = box->text();
+                box->button(QMessageBox::No)->click();
+            });
+            qApp->setProperty("tint_no_dialogs", false);
+            flow->invert(0, false);
+            qApp->setProperty("tint_no_dialogs", true);
+            QVERIFY2(asked.contains(QString::fromStdString(project->classAt(0)->name)), qPrintable(asked));
+            QCOMPARE(app.engine()->currentJob(), JobId(0));
+            QCOMPARE(app.engine()->pendingCount(), 0);
+            seedBox->setValue(seed);  // the stored inversion was kept: done again
+            Q_EMIT seedBox->editingFinished();
+            QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("done"));
+        }
         // TINT is preselected once it is available; a user's choice of the augmentation generator
         // then stays when anything refreshes the pane.
         QComboBox* generator = w->syntheticPane()->generatorBox();
@@ -258,9 +290,11 @@ private Q_SLOTS:
         QVERIFY(!dis->exportButton()->isEnabled());  // no run yet
         dis->startButton()->click();
         QVERIFY(!dis->startButton()->isEnabled());
+        QVERIFY(!dis->settingsBox()->isEnabled());  // the run keeps the settings it started with
         QVERIFY(!dis->exportButton()->isEnabled());  // training
         QVERIFY(trained.wait(kLong));
         QVERIFY2(trained.first().at(1).toBool(), qPrintable(w->statusBar()->currentMessage()));
+        QVERIFY(dis->settingsBox()->isEnabled());
         const QString runId = trained.first().at(0).toString();
         QVERIFY(runId.startsWith(QStringLiteral("run-")));
         QVERIFY(dis->lossPlot()->pointCount(0) >= 1);

@@ -144,16 +144,22 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     buttons->addWidget(m_resume);
     buttons->addWidget(m_stop);
     auto* settingsBox    = new QGroupBox(tr("Student and training"), this);
+    m_settingsBox        = settingsBox;
     auto* settingsLayout = new QVBoxLayout(settingsBox);
     settingsLayout->addLayout(form);
-    settingsLayout->addLayout(buttons);
-    settingsLayout->addWidget(m_progress);
-    settingsLayout->addWidget(m_status);
     settingsLayout->addStretch();
     auto* settingsScroll = new QScrollArea(this);
     settingsScroll->setWidget(settingsBox);
     settingsScroll->setWidgetResizable(true);
     settingsScroll->setFrameShape(QFrame::NoFrame);
+    // Start, Stop, the progress and the status stay in view under the scrolled settings.
+    auto* settingsSide   = new QWidget(this);
+    auto* settingsColumn = new QVBoxLayout(settingsSide);
+    settingsColumn->setContentsMargins(0, 0, 0, 0);
+    settingsColumn->addWidget(settingsScroll, 1);
+    settingsColumn->addLayout(buttons);
+    settingsColumn->addWidget(m_progress);
+    settingsColumn->addWidget(m_status);
 
     m_loss = new PlotWidget(tr("Distillation loss"), tr("epoch"), tr("loss"), this);
     m_loss->addSeries(tr("training loss"), QColor(0x1f, 0x77, 0xb4));
@@ -195,7 +201,7 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     plots->addWidget(m_accuracy);
     plots->addWidget(confusionBox);
     auto* side = new QSplitter(Qt::Vertical, this);
-    side->addWidget(settingsScroll);
+    side->addWidget(settingsSide);
     side->addWidget(runsBox);
     side->setStretchFactor(0, 3);
     side->setStretchFactor(1, 1);
@@ -328,24 +334,36 @@ void DistillPane::refresh() {
 
 void DistillPane::setRunning(bool running) {
     m_running = running;
+    // A run keeps the settings it started with: while it trains they cannot be changed here.
+    m_settingsBox->setEnabled(!running);
     const bool ready = canTrain();
     m_start->setEnabled(ready && !running);
     updateRunButtons();
     m_stop->setEnabled(running);
     if (!m_project->isOpen())
         m_status->setText(tr("Open a project first."));
-    else if (!ready)
-        m_status->setText(tr("Training needs at least two classes with support images."));
+    else if (!ready) {
+        QStringList empty;
+        for (int i = 0; i < m_project->classCount(); ++i)
+            if (m_project->classAt(i)->supports.empty()) empty << QString::fromStdString(m_project->classAt(i)->name);
+        if (m_project->classCount() < 2)
+            m_status->setText(tr("Training needs at least two classes, each with support images (step 1)."));
+        else
+            m_status->setText(tr("Every class needs at least one support image (step 1); none yet: %1.")
+                                  .arg(empty.join(QStringLiteral(", "))));
+    }
     else if (!running)
         m_status->setText(tr("The teacher (Settings › Preferences) labels the supports, the synthetic images that are "
                              "not rejected and the augmentations; the student learns from its soft labels."));
     if (!running) m_progress->clear();
 }
 
+QString DistillPane::statusText() const { return m_status->text(); }
+
 bool DistillPane::canTrain() const {
     if (!m_project->isOpen() || m_project->classCount() < 2) return false;
     for (int i = 0; i < m_project->classCount(); ++i)
-        if (m_project->classAt(i)->supports.empty()) return false;  // as the status line says
+        if (m_project->classAt(i)->supports.empty()) return false;  // the status line names them
     return true;
 }
 

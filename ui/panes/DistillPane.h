@@ -57,6 +57,11 @@ public:
     void showCellImages(const QString& title, const QStringList& paths, const QList<QImage>& thumbnails,
                         const QList<double>& confidence);
 
+    /// The settings form (off while a run trains).
+    QWidget* settingsBox() const { return m_settingsBox; }
+    /// The status line under the buttons (what training needs, or what it does).
+    QString statusText() const;
+
 public Q_SLOTS:
     void beginLive(const QString& runId);
     void onStep(int epoch, qint64 step, qint64 total, double loss);
@@ -124,4 +129,5 @@ private:
     std::vector<std::string> m_liveClasses;  ///< the classes the live run trains on
     qint64 m_stepsPerEpoch = 0;
     bool m_running         = false;
+    QWidget* m_settingsBox = nullptr;
 };

@@ -11,6 +11,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "ProjectController.h"
 #include "models/ClassListModel.h"
 #include "models/SupportImageModel.h"
@@ -109,17 +111,41 @@ SupportPane::SupportPane(ProjectController* project, QWidget* parent)
             [this](const QString& msg) { Q_EMIT errorOccurred(tr("Cannot rename the class"), msg); });
     connect(m_classView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) {
+                if (current.isValid()) {
+                    const tint::ClassEntry* ce = m_project->classAt(current.row());
+                    m_shownDir                 = ce ? ce->dir : std::string();
+                    m_shownRow                 = current.row();
+                }
                 m_images->setClassIndex(current.isValid() ? current.row() : -1);
                 updateState();
             });
-    connect(m_classes, &QAbstractItemModel::modelReset, this, [this] {
-        int want = m_images->classIndex();
-        if (want < 0 && m_classes->rowCount() > 0) want = 0;
-        if (want >= 0) selectClass(want);
-        updateState();
+    // The pane alone decides which class is shown, after both models have followed the project
+    // (connected after them, so this runs last): the class list's highlight, the header and the
+    // images always name the same class, and "Remove selected" removes what is shown.
+    connect(project, &ProjectController::projectOpened, this, [this] {
+        m_shownDir.clear();
+        m_shownRow = 0;
+        showChosenClass();
     });
+    connect(project, &ProjectController::projectClosed, this, &SupportPane::showChosenClass);
+    connect(project, &ProjectController::classesChanged, this, &SupportPane::showChosenClass);
     connect(m_images, &QAbstractItemModel::modelReset, this, &SupportPane::updateState);
     connect(m_imageView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SupportPane::updateState);
+    updateState();
+}
+
+void SupportPane::showChosenClass() {
+    const int n = m_project->classCount();
+    int want    = -1;
+    for (int i = 0; i < n && !m_shownDir.empty(); ++i)
+        if (m_project->classAt(i)->dir == m_shownDir) want = i;
+    if (want < 0 && n > 0) want = std::clamp(m_shownRow, 0, n - 1);  // the class was removed: its neighbour
+    if (want >= 0) {
+        m_classView->setCurrentIndex(m_classes->index(want));
+        m_images->setClassIndex(want);
+    } else {
+        m_images->setClassIndex(-1);
+    }
     updateState();
 }
 

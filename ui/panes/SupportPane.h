@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <string>
 
 class ProjectController;
 class ClassListModel;
@@ -40,6 +41,11 @@ public Q_SLOTS:
 
 private:
     bool deletingAllowed();
+    /// Shows the class chosen last (by folder; after its removal the one now in its row) in the
+    /// list, the header and the image grid alike.
+    void showChosenClass();
+    std::string m_shownDir;  ///< folder of the class chosen last
+    int m_shownRow = 0;
     /// Asks before deleting (answered yes in offscreen tests, which set "tint_no_dialogs").
     bool confirmed(const QString& title, const QString& question);
     std::function<bool(QString*)> m_deleteGuard;

@@ -278,6 +278,8 @@ void SyntheticPane::setGeneratorInfo(bool tintAvailable, const QString& text) {
     m_generatorInfo->setVisible(!text.isEmpty());
 }
 
+QString SyntheticPane::generatorInfo() const { return m_generatorInfo->text(); }
+
 void SyntheticPane::updateSummary() {
     if (!m_project->isOpen()) {
         m_summary->setText(tr("Open a project first."));

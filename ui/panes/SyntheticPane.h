@@ -61,6 +61,7 @@ public:
     QComboBox* generatorBox() const { return m_generator; }
     /// Whether a diffusion model with finished inversions is used (else the augmentation generator).
     void setGeneratorInfo(bool tintAvailable, const QString& text);
+    QString generatorInfo() const;
 
 Q_SIGNALS:
     void generateRequested(int classIndex, int perClass, bool useTint);
