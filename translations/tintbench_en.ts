@@ -42,7 +42,7 @@
 <context>
     <name>DistillPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="470"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n image of %1 predicted as %2</numerusform>
@@ -99,7 +99,7 @@
 <context>
     <name>SupportPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="149"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="175"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n support image. Most work needs 1 to 10 per class.</numerusform>
@@ -107,7 +107,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="191"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="217"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the class &quot;%1&quot; with its %n support image? This cannot be undone.</numerusform>
@@ -115,7 +115,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="206"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="232"/>
         <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
         <translation>
             <numerusform>Remove %n support image from the class &quot;%1&quot;? The project&apos;s copy is deleted; the file you imported it from is not touched.</numerusform>
@@ -126,7 +126,7 @@
 <context>
     <name>SyntheticPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="291"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n image shown</numerusform>
@@ -134,7 +134,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="359"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="361"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>reject %n image</numerusform>
@@ -142,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="360"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="362"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>accept %n image</numerusform>
@@ -150,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="380"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="382"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>reject %n image below %1 % confidence</numerusform>
@@ -158,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="393"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="395"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>reject %n near-duplicate</numerusform>
@@ -169,7 +169,7 @@
 <context>
     <name>WorkflowController</name>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="387"/>
+        <location filename="../app/WorkflowController.cpp" line="424"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n new image.</numerusform>
@@ -177,7 +177,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="566"/>
+        <location filename="../app/WorkflowController.cpp" line="603"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image, largest difference %3.</numerusform>
@@ -185,7 +185,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="611"/>
+        <location filename="../app/WorkflowController.cpp" line="648"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
@@ -193,7 +193,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="639"/>
+        <location filename="../app/WorkflowController.cpp" line="676"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Wrote %n image to %1, one folder per class</numerusform>

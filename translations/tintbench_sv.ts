@@ -394,93 +394,102 @@
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="159"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="350"/>
+        <source>Training needs at least two classes, each with support images (step 1).</source>
+        <translation>Träningen behöver minst två klasser, var och en med stödbilder (steg 1).</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="352"/>
+        <source>Every class needs at least one support image (step 1); none yet: %1.</source>
+        <translation>Varje klass behöver minst en stödbild (steg 1); ingen ännu: %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="161"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="167"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="162"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="168"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="171"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="183"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="189"/>
         <source>&amp;Export to ONNX…</source>
         <translation>&amp;Exportera till ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="184"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Writes the selected run&apos;s student as an ONNX model, after checking that OpenCV gives the trained student&apos;s outputs on the support images.</source>
         <translation>Sparar den markerade körningens elevmodell som en ONNX-modell, efter att ha kontrollerat att OpenCV ger den tränade elevmodellens utdata på stödbilderna.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="212"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="218"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="338"/>
         <source>Training needs at least two classes with support images.</source>
-        <translation>Träningen behöver minst två klasser med stödbilder.</translation>
+        <translation type="vanished">Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="340"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="356"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="452"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="470"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -488,37 +497,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="485"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="503"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="489"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="507"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="173"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="174"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="180"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="336"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="344"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1369,92 +1378,92 @@ importerad från %4</translation>
 <context>
     <name>SupportPane</name>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="27"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="29"/>
         <source>Classes</source>
         <translation>Klasser</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="28"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="30"/>
         <source>&amp;Add class…</source>
         <translation>&amp;Lägg till klass…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="29"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="31"/>
         <source>Rename</source>
         <translation>Byt namn</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="30"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="32"/>
         <source>Delete</source>
         <translation>Ta bort</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="38"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="40"/>
         <source>&lt;b&gt;Classes&lt;/b&gt;</source>
         <translation>&lt;b&gt;Klasser&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="59"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="61"/>
         <source>Support images</source>
         <translation>Stödbilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="60"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="62"/>
         <source>No images yet. Drop photos here, or use Import images…</source>
         <translation>Inga bilder ännu. Släpp foton här eller använd Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="63"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="65"/>
         <source>&amp;Import images…</source>
         <translation>&amp;Importera bilder…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="64"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="66"/>
         <source>Import &amp;folder per class…</source>
         <translation>Importera &amp;mapp per klass…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="65"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="67"/>
         <source>Remove selected</source>
         <translation>Ta bort markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="88"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="90"/>
         <source>Remove the selected images</source>
         <translation>Ta bort de markerade bilderna</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="93"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="95"/>
         <source>Delete the selected class</source>
         <translation>Radera den markerade klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="98"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="100"/>
         <source>Remove the selected images from the class (Delete). The files you imported them from are not touched.</source>
         <translation>Ta bort de markerade bilderna från klassen (Delete). Filerna du importerade dem från lämnas orörda.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="100"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="102"/>
         <source>Delete the selected class with its images (Delete in the class list).</source>
         <translation>Radera den markerade klassen med dess bilder (Delete i klasslistan).</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="109"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="111"/>
         <source>Cannot rename the class</source>
         <translation>Kan inte byta namn på klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="145"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="171"/>
         <source>No project is open. Use File › New Project or File › Open Project.</source>
         <translation>Inget projekt är öppet. Använd Arkiv › Nytt projekt eller Arkiv › Öppna projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="147"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="173"/>
         <source>Add a class to start, or import a folder with one sub-folder per class.</source>
         <translation>Lägg till en klass för att börja, eller importera en mapp med en undermapp per klass.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="149"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="175"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %n support image(s). Most work needs 1 to 10 per class.</source>
         <translation>
             <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n stödbild. Oftast behövs 1 till 10 per klass.</numerusform>
@@ -1462,32 +1471,32 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="185"/>
         <source>Add class</source>
         <translation>Lägg till klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="159"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="185"/>
         <source>Class name:</source>
         <translation>Klassnamn:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="163"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="189"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="177"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="203"/>
         <source>Not now</source>
         <translation>Inte nu</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="190"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="216"/>
         <source>Delete class</source>
         <translation>Ta bort klass</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="191"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="217"/>
         <source>Delete the class &quot;%1&quot; with its %n support image(s)? This cannot be undone.</source>
         <translation>
             <numerusform>Ta bort klassen ”%1” med dess %n stödbild? Det går inte att ångra.</numerusform>
@@ -1495,17 +1504,17 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="196"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="222"/>
         <source>Cannot delete the class</source>
         <translation>Kan inte ta bort klassen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="205"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="231"/>
         <source>Remove images</source>
         <translation>Ta bort bilder</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SupportPane.cpp" line="206"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="232"/>
         <source>Remove %n support image(s) from the class &quot;%1&quot;? The project&apos;s copies are deleted; the files you imported them from are not touched.</source>
         <translation>
             <numerusform>Ta bort %n stödbild från klassen ”%1”? Projektets kopia raderas; filen du importerade den från lämnas orörd.</numerusform>
@@ -1513,7 +1522,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SupportPane.cpp" line="212"/>
+        <location filename="../ui/panes/SupportPane.cpp" line="238"/>
         <source>Cannot remove the images</source>
         <translation>Kan inte ta bort bilderna</translation>
     </message>
@@ -1656,17 +1665,17 @@ importerad från %4</translation>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="283"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="285"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="287"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="289"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="291"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1674,27 +1683,27 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="294"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="315"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="317"/>
         <source>Cannot undo the decision</source>
         <translation>Kan inte ångra beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="326"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="328"/>
         <source>Cannot redo the decision</source>
         <translation>Kan inte göra om beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="335"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="337"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="359"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="361"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1702,7 +1711,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="360"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="362"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1710,7 +1719,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="380"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="382"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1718,7 +1727,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="393"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="395"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1739,84 +1748,112 @@ importerad från %4</translation>
 <context>
     <name>WorkflowController</name>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="160"/>
+        <location filename="../app/WorkflowController.cpp" line="161"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 av %3</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="161"/>
+        <location filename="../app/WorkflowController.cpp" line="162"/>
         <source>about %1 min left</source>
         <translation>ungefär %1 min kvar</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="186"/>
+        <location filename="../app/WorkflowController.cpp" line="187"/>
         <source>Settings in the project file</source>
         <translation>Inställningar i projektfilen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="186"/>
+        <location filename="../app/WorkflowController.cpp" line="187"/>
         <source>%1
 The defaults are used instead.</source>
         <translation>%1
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="198"/>
+        <location filename="../app/WorkflowController.cpp" line="199"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="229"/>
+        <location filename="../app/WorkflowController.cpp" line="230"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="272"/>
+        <location filename="../app/WorkflowController.cpp" line="273"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="287"/>
+        <location filename="../app/WorkflowController.cpp" line="288"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="291"/>
+        <location filename="../app/WorkflowController.cpp" line="292"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="346"/>
+        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <source>TINT makes images of the inverted classes only: %1. Not inverted yet (step 2): %2; for them choose the augmentation generator.</source>
+        <translation>TINT gör bilder endast av de inverterade klasserna: %1. Inte inverterade ännu (steg 2): %2; välj augmenteringsgeneratorn för dem.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="361"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="346"/>
+        <location filename="../app/WorkflowController.cpp" line="361"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="357"/>
+        <location filename="../app/WorkflowController.cpp" line="378"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="384"/>
+        <source>Stored inversions out of date</source>
+        <translation>Sparade inversioner inaktuella</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="385"/>
+        <source>These stored inversions no longer match and would be deleted and computed again:
+
+%1
+
+Continue? To keep them, answer No and set the settings back.</source>
+        <translation>Dessa sparade inversioner stämmer inte längre och skulle raderas och beräknas på nytt:
+
+%1
+
+Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="394"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="358"/>
+        <location filename="../app/WorkflowController.cpp" line="395"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="362"/>
+        <location filename="../app/WorkflowController.cpp" line="399"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="363"/>
+        <location filename="../app/WorkflowController.cpp" line="400"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="387"/>
+        <location filename="../app/WorkflowController.cpp" line="424"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1824,100 +1861,100 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="408"/>
+        <location filename="../app/WorkflowController.cpp" line="445"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="417"/>
+        <location filename="../app/WorkflowController.cpp" line="454"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="431"/>
-        <location filename="../app/WorkflowController.cpp" line="470"/>
+        <location filename="../app/WorkflowController.cpp" line="468"/>
+        <location filename="../app/WorkflowController.cpp" line="507"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="431"/>
-        <location filename="../app/WorkflowController.cpp" line="470"/>
+        <location filename="../app/WorkflowController.cpp" line="468"/>
+        <location filename="../app/WorkflowController.cpp" line="507"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="436"/>
+        <location filename="../app/WorkflowController.cpp" line="473"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="466"/>
+        <location filename="../app/WorkflowController.cpp" line="503"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="467"/>
+        <location filename="../app/WorkflowController.cpp" line="504"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="484"/>
+        <location filename="../app/WorkflowController.cpp" line="521"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="500"/>
-        <location filename="../app/WorkflowController.cpp" line="505"/>
+        <location filename="../app/WorkflowController.cpp" line="537"/>
+        <location filename="../app/WorkflowController.cpp" line="542"/>
         <source>Images of the cell</source>
         <translation>Cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="501"/>
+        <location filename="../app/WorkflowController.cpp" line="538"/>
         <source>The images of a cell can be shown when the training has ended.</source>
         <translation>Bilderna i en cell kan visas när träningen är klar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="506"/>
+        <location filename="../app/WorkflowController.cpp" line="543"/>
         <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
         <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="508"/>
+        <location filename="../app/WorkflowController.cpp" line="545"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="511"/>
+        <location filename="../app/WorkflowController.cpp" line="548"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="542"/>
+        <location filename="../app/WorkflowController.cpp" line="579"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="543"/>
+        <location filename="../app/WorkflowController.cpp" line="580"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="549"/>
+        <location filename="../app/WorkflowController.cpp" line="586"/>
         <source>Export the student</source>
         <translation>Exportera studenten</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="550"/>
+        <location filename="../app/WorkflowController.cpp" line="587"/>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 finns redan. Vill du ersätta den?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="562"/>
+        <location filename="../app/WorkflowController.cpp" line="599"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="566"/>
+        <location filename="../app/WorkflowController.cpp" line="603"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -1925,27 +1962,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="573"/>
+        <location filename="../app/WorkflowController.cpp" line="610"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="580"/>
+        <location filename="../app/WorkflowController.cpp" line="617"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="584"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="584"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="639"/>
+        <location filename="../app/WorkflowController.cpp" line="676"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -1953,27 +1990,27 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="640"/>
+        <location filename="../app/WorkflowController.cpp" line="677"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="583"/>
+        <location filename="../app/WorkflowController.cpp" line="620"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="583"/>
+        <location filename="../app/WorkflowController.cpp" line="620"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="595"/>
+        <location filename="../app/WorkflowController.cpp" line="632"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="611"/>
+        <location filename="../app/WorkflowController.cpp" line="648"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -1981,57 +2018,57 @@ Standardvärdena används i stället.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="612"/>
+        <location filename="../app/WorkflowController.cpp" line="649"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="614"/>
+        <location filename="../app/WorkflowController.cpp" line="651"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="621"/>
+        <location filename="../app/WorkflowController.cpp" line="658"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="624"/>
+        <location filename="../app/WorkflowController.cpp" line="661"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="624"/>
+        <location filename="../app/WorkflowController.cpp" line="661"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="635"/>
+        <location filename="../app/WorkflowController.cpp" line="672"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="643"/>
+        <location filename="../app/WorkflowController.cpp" line="680"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="652"/>
+        <location filename="../app/WorkflowController.cpp" line="689"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="654"/>
+        <location filename="../app/WorkflowController.cpp" line="691"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="665"/>
+        <location filename="../app/WorkflowController.cpp" line="702"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="667"/>
+        <location filename="../app/WorkflowController.cpp" line="704"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>
