@@ -67,6 +67,7 @@ MainWindow::MainWindow(ProjectController* project, QWidget* parent) : QMainWindo
     connect(m_support, &SupportPane::importFolderRequested, this, &MainWindow::chooseImportFolder);
     connect(m_support, &SupportPane::errorOccurred, this, &MainWindow::showError);
     connect(m_synthetic, &SyntheticPane::errorOccurred, this, &MainWindow::showError);
+    connect(m_synthetic, &SyntheticPane::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(m_inversion, &InversionPane::settingsRequested, this, &MainWindow::preferencesRequested);
     connect(project, &ProjectController::projectOpened, this, &MainWindow::updateTitle);
     connect(project, &ProjectController::projectClosed, this, &MainWindow::updateTitle);

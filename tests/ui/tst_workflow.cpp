@@ -238,11 +238,35 @@ private Q_SLOTS:
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(status(2), QStringLiteral("accepted"));
         // Bulk: reject everything the teacher is less than 101 % sure of, then undo it in one step.
-        const int before = model->statusCounts().value(QStringLiteral("rejected"));
+        // The user's accepted images keep that decision, and the status bar says so.
+        const int before   = model->statusCounts().value(QStringLiteral("rejected"));
+        const int accepted = model->statusCounts().value(QStringLiteral("accepted"));
+        QCOMPARE(accepted, 2);
         QVERIFY(syn->rejectBelowConfidence(1.01) > 0);
-        QCOMPARE(model->statusCounts().value(QStringLiteral("rejected")), 8);
+        QCOMPARE(model->statusCounts().value(QStringLiteral("rejected")), 8 - accepted);
+        QCOMPARE(model->statusCounts().value(QStringLiteral("accepted")), accepted);
+        QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("2 accepted image")),
+                 qPrintable(w->statusBar()->currentMessage()));
         syn->undoStack()->undo();
         QCOMPARE(model->statusCounts().value(QStringLiteral("rejected")), before);
+        // An image the teacher puts in another class is rejected at any threshold; one it puts in
+        // its own class only below its confidence.
+        {
+            int other = -1, own = -1;
+            for (int r = 0; r < model->rowCount(); ++r) {
+                const QModelIndex i = model->index(r);
+                if (i.data(SampleModel::StatusRole).toString() == QLatin1String("accepted")) continue;
+                const bool another = i.data(SampleModel::TeacherClassRole).toInt() != i.data(SampleModel::ClassRole).toInt();
+                (another ? other : own) = r;
+            }
+            const QString ownBefore = own >= 0 ? model->index(own).data(SampleModel::StatusRole).toString() : QString();
+            syn->rejectBelowConfidence(0.0);
+            if (other >= 0)
+                QCOMPARE(model->index(other).data(SampleModel::StatusRole).toString(), QStringLiteral("rejected"));
+            if (own >= 0) QCOMPARE(model->index(own).data(SampleModel::StatusRole).toString(), ownBefore);
+            QVERIFY(other >= 0 || own >= 0);
+            if (other >= 0) syn->undoStack()->undo();
+        }
         // Filter by status.
         syn->proxy()->setStatusFilter(QStringLiteral("accepted"));
         QCOMPARE(syn->proxy()->rowCount(), 2);

@@ -149,6 +149,9 @@ SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
     m_threshold->setValue(50);
     m_threshold->setSuffix(QStringLiteral(" %"));
     auto* rejectLow  = new QPushButton(tr("Reject below teacher confidence"), this);
+    rejectLow->setToolTip(tr("Rejects the shown images whose teacher confidence in their own class is below the "
+                             "threshold, including those the teacher puts in another class. Accepted images stay "
+                             "accepted."));
     auto* rejectDups = new QPushButton(tr("Reject near-duplicates"), this);
     auto* undo       = new QPushButton(tr("Undo"), this);
     auto* redo       = new QPushButton(tr("Redo"), this);
@@ -370,16 +373,35 @@ void SyntheticPane::applyToSelection(const QString& status) {
 }
 
 int SyntheticPane::rejectBelowConfidence(double threshold) {
+    // The teacher's confidence in the image's own class: its top-1 confidence when that is the
+    // class, and none when the teacher sees another class (a red tile). Images the user accepted
+    // keep that decision; images not scored yet cannot be judged.
     QList<Decision> decisions;
+    int unscored = 0, accepted = 0;
     for (int r = 0; r < m_proxy->rowCount(); ++r) {
-        QModelIndex i     = m_proxy->index(r, 0);
-        const double conf = i.data(SampleModel::ConfidenceRole).toDouble();
-        if (conf < 0 || conf >= threshold) continue;
-        decisions.append({i.data(SampleModel::ClassRole).toInt(), i.data(SampleModel::IdRole).toString(),
-                          i.data(SampleModel::StatusRole).toString(), QStringLiteral("rejected")});
+        QModelIndex i      = m_proxy->index(r, 0);
+        const double conf  = i.data(SampleModel::ConfidenceRole).toDouble();
+        const QString now  = i.data(SampleModel::StatusRole).toString();
+        const int own      = i.data(SampleModel::ClassRole).toInt();
+        const bool another = i.data(SampleModel::TeacherClassRole).toInt() != own;
+        if (conf < 0) {
+            ++unscored;
+            continue;
+        }
+        if (!another && conf >= threshold) continue;
+        if (now == QLatin1String("accepted")) {
+            ++accepted;
+            continue;
+        }
+        decisions.append({own, i.data(SampleModel::IdRole).toString(), now, QStringLiteral("rejected")});
     }
     const int n = int(std::count_if(decisions.begin(), decisions.end(), [](const Decision& d) { return d.before != d.after; }));
     pushDecisions(decisions, tr("reject %n image(s) below %1 % confidence", nullptr, n).arg(threshold * 100.0, 0, 'f', 0));
+    QString text = tr("Rejected %n image(s) below %1 % teacher confidence in their class or of another class.", nullptr, n)
+                       .arg(threshold * 100.0, 0, 'f', 0);
+    if (accepted > 0) text += QLatin1Char(' ') + tr("%n accepted image(s) kept.", nullptr, accepted);
+    if (unscored > 0) text += QLatin1Char(' ') + tr("%n image(s) not scored yet (Score with teacher).", nullptr, unscored);
+    Q_EMIT message(text);
     return n;
 }
 

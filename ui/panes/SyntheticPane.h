@@ -48,7 +48,9 @@ public:
 
     /// Sets the status of the selected images ("accepted", "rejected", "new" or "toggle"); one undo step.
     void applyToSelection(const QString& status);
-    /// Rejects the shown images whose teacher confidence is below `threshold` (0..1); one undo step.
+    /// Rejects the shown images whose teacher confidence in their own class is below `threshold`
+    /// (0..1), or that the teacher puts in another class; accepted and unscored images are left as
+    /// they are. One undo step; message() says what was done.
     int rejectBelowConfidence(double threshold);
     /// Rejects the shown images flagged as near-duplicates; one undo step.
     int rejectDuplicates();
@@ -67,6 +69,8 @@ Q_SIGNALS:
     void generateRequested(int classIndex, int perClass, bool useTint);
     void scoreRequested();
     void errorOccurred(const QString& title, const QString& message);
+    /// What a bulk action did, for the status bar.
+    void message(const QString& text);
 
 private:
     struct Decision {
