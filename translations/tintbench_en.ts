@@ -80,7 +80,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <location filename="../ui/MainWindow.cpp" line="376"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n more queued</numerusform>
@@ -88,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="400"/>
+        <location filename="../ui/MainWindow.cpp" line="404"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n device</numerusform>
@@ -126,7 +126,7 @@
 <context>
     <name>SyntheticPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="296"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="301"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n image shown</numerusform>
@@ -134,7 +134,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="364"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="369"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>reject %n image</numerusform>
@@ -142,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="365"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="370"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>accept %n image</numerusform>
@@ -150,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="399"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="404"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>reject %n image below %1 % confidence</numerusform>
@@ -158,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="400"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="405"/>
         <source>Rejected %n image(s) below %1 % teacher confidence in their class or of another class.</source>
         <translation>
             <numerusform>Rejected %n image below %1 % teacher confidence in its class or of another class.</numerusform>
@@ -166,7 +166,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="402"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="407"/>
         <source>%n accepted image(s) kept.</source>
         <translation>
             <numerusform>%n accepted image kept.</numerusform>
@@ -174,7 +174,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="403"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
         <source>%n image(s) not scored yet (Score with teacher).</source>
         <translation>
             <numerusform>%n image not scored yet (Score with teacher).</numerusform>
@@ -182,7 +182,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="417"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="422"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>reject %n near-duplicate</numerusform>

@@ -1078,85 +1078,94 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="235"/>
-        <location filename="../ui/MainWindow.cpp" line="243"/>
-        <location filename="../ui/MainWindow.cpp" line="249"/>
+        <location filename="../ui/MainWindow.cpp" line="247"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>No project</source>
         <translation>Inget projekt</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="235"/>
-        <location filename="../ui/MainWindow.cpp" line="243"/>
-        <location filename="../ui/MainWindow.cpp" line="249"/>
+        <location filename="../ui/MainWindow.cpp" line="247"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>Open or create a project first.</source>
         <translation>Öppna eller skapa ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="237"/>
-        <source>Import images</source>
-        <translation>Importera bilder</translation>
+        <location filename="../ui/MainWindow.cpp" line="238"/>
+        <source>Import images into &quot;%1&quot;</source>
+        <translation>Importera bilder till ”%1”</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="238"/>
+        <location filename="../ui/MainWindow.cpp" line="239"/>
+        <source>Import images (into a new class)</source>
+        <translation>Importera bilder (till en ny klass)</translation>
+    </message>
+    <message>
+        <source>Import images</source>
+        <translation type="vanished">Importera bilder</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="242"/>
         <source>Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)</source>
         <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="244"/>
+        <location filename="../ui/MainWindow.cpp" line="248"/>
         <source>Folder with one sub-folder per class</source>
         <translation>Mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="261"/>
+        <location filename="../ui/MainWindow.cpp" line="265"/>
         <source>New class</source>
         <translation>Ny klass</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="262"/>
+        <location filename="../ui/MainWindow.cpp" line="266"/>
         <source>The images need a class. Name of the new class:</source>
         <translation>Bilderna behöver en klass. Namn på den nya klassen:</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="266"/>
+        <location filename="../ui/MainWindow.cpp" line="270"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="295"/>
+        <location filename="../ui/MainWindow.cpp" line="299"/>
         <source>Quit without waiting?</source>
         <translation>Avsluta utan att vänta?</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296"/>
+        <location filename="../ui/MainWindow.cpp" line="300"/>
         <source>The jobs are still stopping. Quit now without waiting? What they are doing now is not recorded (photos being imported stay in the class folder unlisted).</source>
         <translation>Jobben håller fortfarande på att stoppas. Avsluta nu utan att vänta? Det de gör just nu registreras inte (bilder som importeras blir kvar i klassmappen utan att listas).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="308"/>
         <source>A job is running</source>
         <translation>Ett jobb pågår</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="305"/>
+        <location filename="../ui/MainWindow.cpp" line="309"/>
         <source>A job is still running. Cancel it and quit? Finished work is kept.</source>
         <translation>Ett jobb pågår fortfarande. Avbryta det och avsluta? Färdigt arbete sparas.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="316"/>
+        <location filename="../ui/MainWindow.cpp" line="320"/>
         <source>Stopping the jobs; the workbench closes when their finished work is saved.</source>
         <translation>Stoppar jobben; arbetsbänken stängs när deras färdiga arbete är sparat.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="352"/>
+        <location filename="../ui/MainWindow.cpp" line="356"/>
         <source>about %1 left in this stage</source>
         <translation>ungefär %1 kvar i detta steg</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="354"/>
+        <location filename="../ui/MainWindow.cpp" line="358"/>
         <source>about %1 left</source>
         <translation>ungefär %1 kvar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <location filename="../ui/MainWindow.cpp" line="376"/>
         <source>%n more queued</source>
         <translation>
             <numerusform>%n till i kö</numerusform>
@@ -1164,17 +1173,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="390"/>
+        <location filename="../ui/MainWindow.cpp" line="394"/>
         <source>About TINT Workbench</source>
         <translation>Om TINT Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="391"/>
+        <location filename="../ui/MainWindow.cpp" line="395"/>
         <source>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Turns a handful of labelled photos into a tiny, fast image classifier: Stable Diffusion is inverted on your images (textual and null-text inversion, the TINT method of Landolsi and Kahl), new training images are synthesised, and a large teacher is distilled into a small student.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Compute threads: %7&lt;/p&gt;&lt;p&gt;Demo photos: TensorFlow flowers, CC BY 2.0 (see ATTRIBUTION.txt in the demo project).&lt;/p&gt;</source>
         <translation>&lt;h3&gt;TINT Workbench %1&lt;/h3&gt;&lt;p&gt;Gör en handfull märkta foton till en liten, snabb bildklassificerare: Stable Diffusion inverteras på dina bilder (textuell inversion och nolltextinversion, TINT-metoden av Landolsi och Kahl), nya träningsbilder syntetiseras och en stor lärarmodell destilleras till en liten elevmodell.&lt;/p&gt;&lt;p&gt;Qt %2&lt;br&gt;LibTorch %3&lt;br&gt;OpenCV %4&lt;br&gt;spdlog %5&lt;br&gt;CUDA: %6&lt;br&gt;Beräkningstrådar: %7&lt;/p&gt;&lt;p&gt;Demofoton: TensorFlow flowers, CC BY 2.0 (se ATTRIBUTION.txt i demoprojektet).&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="400"/>
+        <location filename="../ui/MainWindow.cpp" line="404"/>
         <source>%n device(s)</source>
         <translation>
             <numerusform>%n enhet</numerusform>
@@ -1182,17 +1191,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="400"/>
+        <location filename="../ui/MainWindow.cpp" line="404"/>
         <source>not available</source>
         <translation>inte tillgänglig</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="406"/>
+        <location filename="../ui/MainWindow.cpp" line="410"/>
         <source>Models</source>
         <translation>Modeller</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="409"/>
+        <location filename="../ui/MainWindow.cpp" line="413"/>
         <source>&lt;h3&gt;Which models TINT Workbench uses&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (optional): a Stable Diffusion 1.5 or 2.1-base folder in diffusers layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors weights), downloaded once from the Hugging Face Hub, for example with &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Without it the workbench makes training images by heavy augmentation of your support photos.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Teacher&lt;/b&gt;: built in is an ImageNet-trained MobileNetV2, used when no teacher folder is chosen. Stronger teachers are Hugging Face vision model folders (config.json + model.safetensors) such as DINOv2 (facebook/dinov2-small, -base, -large) or CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Works without any download&lt;/b&gt;: import photos, make training images with the augmentation generator, curate them, distil a student with the built-in teacher and export it to ONNX.&lt;/p&gt;&lt;p&gt;Choose the folders under Settings › Preferences. Nothing is downloaded by the workbench itself.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Vilka modeller TINT Workbench använder&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Generator&lt;/b&gt; (valfri): en Stable Diffusion 1.5- eller 2.1-base-mapp i diffusers-format (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; vikter i safetensors), nedladdad en gång från Hugging Face Hub, till exempel med &lt;tt&gt;huggingface-cli download stable-diffusion-v1-5/stable-diffusion-v1-5&lt;/tt&gt;. Utan den skapar programmet träningsbilder genom kraftig augmentering av dina stödbilder.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Lärare&lt;/b&gt;: den inbyggda är en ImageNet-tränad MobileNetV2, som används när ingen lärarmapp har valts. Starkare lärare är mappar med Hugging Face-bildmodeller (config.json + model.safetensors), till exempel DINOv2 (facebook/dinov2-small, -base, -large) eller CLIP ViT-B/16.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fungerar utan nedladdning&lt;/b&gt;: importera foton, skapa träningsbilder med augmenteringsgeneratorn, granska dem, destillera en elevmodell med den inbyggda läraren och exportera den till ONNX.&lt;/p&gt;&lt;p&gt;Välj mapparna under Inställningar › Inställningar. Programmet laddar inte ner något självt.&lt;/p&gt;</translation>
     </message>
@@ -1215,7 +1224,7 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="23"/>
+        <location filename="../ui/SettingsDialog.cpp" line="24"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
@@ -1273,94 +1282,108 @@ status: %3</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="35"/>
+        <location filename="../ui/SettingsDialog.cpp" line="36"/>
         <source>Preferences</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="38"/>
+        <location filename="../ui/SettingsDialog.cpp" line="39"/>
         <source>one per core</source>
         <translation>en per kärna</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="41"/>
+        <location filename="../ui/SettingsDialog.cpp" line="42"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="42"/>
+        <location filename="../ui/SettingsDialog.cpp" line="43"/>
         <source>CUDA GPU</source>
         <translation>CUDA-GPU</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="45"/>
+        <location filename="../ui/SettingsDialog.cpp" line="46"/>
         <source>32-bit float (exact)</source>
         <translation>32-bitars flyttal (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="46"/>
+        <location filename="../ui/SettingsDialog.cpp" line="47"/>
         <source>16-bit float (GPU only)</source>
         <translation>16-bitars flyttal (endast GPU)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="47"/>
+        <location filename="../ui/SettingsDialog.cpp" line="48"/>
         <source>bfloat16 (GPU only)</source>
         <translation>bfloat16 (endast GPU)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="57"/>
+        <location filename="../ui/SettingsDialog.cpp" line="58"/>
         <source>Compute threads:</source>
         <translation>Beräkningstrådar:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="58"/>
         <source>Device:</source>
-        <translation>Enhet:</translation>
+        <translation type="vanished">Enhet:</translation>
     </message>
     <message>
         <location filename="../ui/SettingsDialog.cpp" line="59"/>
+        <source>Device for Stable Diffusion:</source>
+        <translation>Enhet för Stable Diffusion:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="60"/>
+        <source>Inversion and TINT sampling run on this device; the teacher and the student&apos;s training use the CPU.</source>
+        <translation>Inversion och TINT-sampling körs på denna enhet; läraren och elevens träning använder CPU:n.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="62"/>
         <source>Precision:</source>
         <translation>Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="60"/>
+        <location filename="../ui/SettingsDialog.cpp" line="63"/>
         <source>Stable Diffusion folder:</source>
         <translation>Stable Diffusion-mapp:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="60"/>
+        <location filename="../ui/SettingsDialog.cpp" line="63"/>
         <source>Choose a diffusers folder</source>
         <translation>Välj en diffusers-mapp</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="62"/>
+        <location filename="../ui/SettingsDialog.cpp" line="65"/>
         <source>Teacher folder:</source>
         <translation>Lärarmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="62"/>
+        <location filename="../ui/SettingsDialog.cpp" line="65"/>
         <source>Choose a teacher model folder</source>
         <translation>Välj en mapp med lärarmodell</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="78"/>
+        <location filename="../ui/SettingsDialog.cpp" line="84"/>
         <source>Found: %1</source>
         <translation>Hittade: %1</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="80"/>
+        <location filename="../ui/SettingsDialog.cpp" line="86"/>
         <source>Cannot be used: %1</source>
         <translation>Kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="84"/>
+        <location filename="../ui/SettingsDialog.cpp" line="92"/>
         <source>None: the augmentation generator is used instead of Stable Diffusion.</source>
         <translation>Ingen: augmenteringsgeneratorn används i stället för Stable Diffusion.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="89"/>
+        <location filename="../ui/SettingsDialog.cpp" line="97"/>
         <source>None: the built-in ImageNet MobileNetV2 is the teacher.</source>
         <translation>Ingen: den inbyggda ImageNet-MobileNetV2 är läraren.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="102"/>
+        <source>A chosen folder cannot be used (in red): fix it or leave it empty.</source>
+        <translation>En vald mapp kan inte användas (i rött): rätta den eller lämna den tom.</translation>
     </message>
 </context>
 <context>
@@ -1670,17 +1693,17 @@ importerad från %4</translation>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="288"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="292"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="296"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="301"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1688,27 +1711,27 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="302"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="320"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="325"/>
         <source>Cannot undo the decision</source>
         <translation>Kan inte ångra beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="331"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="336"/>
         <source>Cannot redo the decision</source>
         <translation>Kan inte göra om beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="340"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="345"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="364"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="369"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1716,7 +1739,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="365"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="370"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1724,7 +1747,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="399"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="404"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1732,7 +1755,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="400"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="405"/>
         <source>Rejected %n image(s) below %1 % teacher confidence in their class or of another class.</source>
         <translation>
             <numerusform>Avvisade %n bild under %1 % lärarsäkerhet för sin klass eller av en annan klass.</numerusform>
@@ -1740,7 +1763,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="402"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="407"/>
         <source>%n accepted image(s) kept.</source>
         <translation>
             <numerusform>%n godkänd bild behölls.</numerusform>
@@ -1748,7 +1771,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="403"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
         <source>%n image(s) not scored yet (Score with teacher).</source>
         <translation>
             <numerusform>%n bild är inte bedömd ännu (Bedöm med läraren).</numerusform>
@@ -1756,7 +1779,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="417"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="422"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1769,7 +1792,7 @@ importerad från %4</translation>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="248"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="253"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>

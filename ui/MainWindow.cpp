@@ -233,8 +233,12 @@ void MainWindow::chooseOpenProject() {
 
 void MainWindow::chooseImportImages() {
     if (!m_project->isOpen()) return showError(tr("No project"), tr("Open or create a project first."));
+    m_tabs->setCurrentWidget(m_support);  // where the images will appear
+    const tint::ClassEntry* target = m_project->classAt(m_support->currentClass());
+    const QString title = target ? tr("Import images into \"%1\"").arg(QString::fromStdString(target->name))
+                                 : tr("Import images (into a new class)");
     QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import images"), QString(),
+        this, title, QString(),
         tr("Images (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.gif *.ppm *.pgm);;All files (*)"));
     if (!files.isEmpty()) importPaths(files);
 }

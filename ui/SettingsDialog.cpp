@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include "tint/Workflow.h"
@@ -55,13 +56,16 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings& s, bool cudaAvailable, Q
 
     auto* form = new QFormLayout;
     form->addRow(tr("Compute threads:"), m_threads);
-    form->addRow(tr("Device:"), m_device);
+    form->addRow(tr("Device for Stable Diffusion:"), m_device);
+    m_device->setToolTip(tr("Inversion and TINT sampling run on this device; the teacher and the student's training use "
+                            "the CPU."));
     form->addRow(tr("Precision:"), m_precision);
     form->addRow(tr("Stable Diffusion folder:"), withBrowse(m_generator, this, tr("Choose a diffusers folder")));
     form->addRow(QString(), m_generatorStatus);
     form->addRow(tr("Teacher folder:"), withBrowse(m_teacher, this, tr("Choose a teacher model folder")));
     form->addRow(QString(), m_teacherStatus);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
@@ -69,26 +73,38 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings& s, bool cudaAvailable, Q
     layout->addWidget(buttons);
     connect(m_generator, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_teacher, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_device, qOverload<int>(&QComboBox::currentIndexChanged), this, &SettingsDialog::validate);
     validate();
     resize(640, sizeHint().height());
 }
 
 void SettingsDialog::validate() {
+    // Shows what a folder is, or why it cannot be used; true when it can (or is left empty).
     auto show = [](QLabel* label, const tint::FolderCheck& c) {
         label->setText(c.ok ? tr("Found: %1").arg(QString::fromStdString(c.text).toHtmlEscaped())
                             : QStringLiteral("<span style='color:#b00'>%1</span>")
                                   .arg(tr("Cannot be used: %1").arg(QString::fromStdString(c.text).toHtmlEscaped())));
+        return c.ok;
     };
+    bool usable     = true;
     const QString g = m_generator->text().trimmed();
     if (g.isEmpty())
         m_generatorStatus->setText(tr("None: the augmentation generator is used instead of Stable Diffusion."));
     else
-        show(m_generatorStatus, tint::check_generator_folder(g.toStdString()));
+        usable = show(m_generatorStatus, tint::check_generator_folder(g.toStdString())) && usable;
     const QString t = m_teacher->text().trimmed();
     if (t.isEmpty())
         m_teacherStatus->setText(tr("None: the built-in ImageNet MobileNetV2 is the teacher."));
     else
-        show(m_teacherStatus, tint::check_teacher_folder(t.toStdString()));
+        usable = show(m_teacherStatus, tint::check_teacher_folder(t.toStdString())) && usable;
+    // Folders that cannot be used are not saved: OK waits until they are fixed or emptied.
+    m_ok->setEnabled(usable);
+    m_ok->setToolTip(usable ? QString() : tr("A chosen folder cannot be used (in red): fix it or leave it empty."));
+    // Half precisions need the GPU: offered only with it (a CPU choice falls back to 32-bit).
+    const bool gpu = m_device->currentData().toString() == QLatin1String("cuda");
+    if (auto* items = qobject_cast<QStandardItemModel*>(m_precision->model()))
+        for (int i = 1; i < items->rowCount(); ++i) items->item(i)->setEnabled(gpu);
+    if (!gpu) m_precision->setCurrentIndex(0);
 }
 
 WorkbenchSettings SettingsDialog::settings() const {

@@ -4,6 +4,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QLabel;
 
@@ -30,4 +31,5 @@ private:
     QLineEdit* m_teacher;
     QLabel* m_generatorStatus;
     QLabel* m_teacherStatus;
+    QPushButton* m_ok = nullptr;
 };

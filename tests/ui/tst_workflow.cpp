@@ -8,6 +8,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -237,6 +238,18 @@ private Q_SLOTS:
                  QStringLiteral("new"));
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(status(2), QStringLiteral("accepted"));
+        // A curation button hands the keys back to the gallery.
+        {
+            QPushButton* acceptButton = nullptr;
+            for (QPushButton* b : syn->findChildren<QPushButton*>())
+                if (b->text() == QStringLiteral("&Accept selected")) acceptButton = b;
+            QVERIFY(acceptButton);
+            acceptButton->setFocus();
+            const int steps = syn->undoStack()->index();
+            QTest::mouseClick(acceptButton, Qt::LeftButton);
+            QCOMPARE(w->focusWidget(), static_cast<QWidget*>(view));
+            if (syn->undoStack()->index() > steps) syn->undo();
+        }
         // Bulk: reject everything the teacher is less than 101 % sure of, then undo it in one step.
         // The user's accepted images keep that decision, and the status bar says so.
         const int before   = model->statusCounts().value(QStringLiteral("rejected"));
@@ -791,6 +804,21 @@ private Q_SLOTS:
         text = labels(bad);
         QVERIFY2(text.contains(QStringLiteral("Cannot be used")) && text.contains(QStringLiteral("model_index.json")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("this is a Stable Diffusion folder")), qPrintable(text));
+        // Folders that cannot be used are not accepted; emptied, they are.
+        auto okButton = [](SettingsDialog& d) {
+            return d.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        };
+        QVERIFY(okButton(ok)->isEnabled());
+        QVERIFY(!okButton(bad)->isEnabled());
+        for (QLineEdit* e : bad.findChildren<QLineEdit*>()) e->clear();
+        QVERIFY(okButton(bad)->isEnabled());
+        // Without a GPU only 32-bit precision is offered, whatever the project had.
+        WorkbenchSettings half = good;
+        half.precision         = QStringLiteral("fp16");
+        SettingsDialog cpuOnly(half, false);
+        QCOMPARE(cpuOnly.settings().precision, QStringLiteral("fp32"));
+        auto* precision = qobject_cast<QStandardItemModel*>(cpuOnly.findChildren<QComboBox*>().at(1)->model());
+        QVERIFY(precision && !precision->item(1)->isEnabled() && !precision->item(2)->isEnabled());
         SettingsDialog none(WorkbenchSettings{}, false);
         QVERIFY(labels(none).contains(QStringLiteral("built-in ImageNet MobileNetV2")));
 

@@ -212,6 +212,11 @@ SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
     connect(rejectDups, &QPushButton::clicked, this, &SyntheticPane::rejectDuplicates);
     connect(undo, &QPushButton::clicked, this, &SyntheticPane::undo);
     connect(redo, &QPushButton::clicked, this, &SyntheticPane::redo);
+    // After a curation button the keys go on working in the gallery (and Space does not press the
+    // button again); the pane hands its focus to the gallery too.
+    for (QPushButton* b : {accept, reject, rejectLow, rejectDups, undo, redo})
+        connect(b, &QPushButton::clicked, m_view, [this] { m_view->setFocus(Qt::OtherFocusReason); });
+    setFocusProxy(m_view);
     connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
     connect(m_undo, &QUndoStack::canRedoChanged, redo, &QPushButton::setEnabled);
     connect(m_undo, &QUndoStack::undoTextChanged, undo, [undo](const QString& t) { undo->setToolTip(t); });
