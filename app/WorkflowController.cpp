@@ -370,15 +370,26 @@ void WorkflowController::invert(int classIndex, bool restart) {
         // A class whose stored inversion no longer matches (other settings, model or supports) is
         // deleted and computed again by the run: ask first, naming the classes and the reason.
         QStringList stale;
+        int done = 0, asked = 0;
         for (std::size_t i = 0; i < data.classes.size(); ++i) {
             if (classIndex >= 0 && int(i) != classIndex) continue;
+            ++asked;
             try {
                 const auto st = tint::inversion_status(root, data.classes[i], s);
                 if (st.token == tint::InversionState::Stale || st.null_text == tint::InversionState::Stale)
                     stale << tr("%1 (%2)").arg(qs(data.classes[i].name), qs(st.stale_reason));
+                if (st.token == tint::InversionState::Done && st.null_text == tint::InversionState::Done) ++done;
             } catch (const std::exception&) {
                 // the run reports what is wrong with the model folder
             }
+        }
+        if (asked > 0 && done == asked) {  // nothing to do: say so instead of a job that only logs it
+            m_window->statusBar()->showMessage(
+                classIndex >= 0 ? tr("%1 is already inverted; Start over computes it again.")
+                                      .arg(qs(data.classes[std::size_t(classIndex)].name))
+                                : tr("Every class is already inverted; Start over computes a class again."),
+                8000);
+            return;
         }
         if (!stale.isEmpty() && !qApp->property("tint_no_dialogs").toBool() &&
             QMessageBox::question(m_window, tr("Stored inversions out of date"),

@@ -193,7 +193,7 @@
 <context>
     <name>WorkflowController</name>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="424"/>
+        <location filename="../app/WorkflowController.cpp" line="435"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n new image.</numerusform>
@@ -201,7 +201,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="603"/>
+        <location filename="../app/WorkflowController.cpp" line="614"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image, largest difference %3.</numerusform>
@@ -209,7 +209,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="648"/>
+        <location filename="../app/WorkflowController.cpp" line="659"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
@@ -217,7 +217,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="676"/>
+        <location filename="../app/WorkflowController.cpp" line="687"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Wrote %n image to %1, one folder per class</numerusform>

@@ -675,6 +675,7 @@
     </message>
     <message>
         <location filename="../ui/panes/InversionPane.cpp" line="102"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="254"/>
         <source>Textual inversion loss</source>
         <translation>Förlust för textuell inversion</translation>
     </message>
@@ -753,22 +754,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="279"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="269"/>
+        <source>Textual inversion loss: %1</source>
+        <translation>Förlust för textuell inversion: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/InversionPane.cpp" line="282"/>
         <source>Textual inversion: step %1 of %2, loss %3</source>
         <translation>Textuell inversion: steg %1 av %2, förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="287"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="290"/>
         <source>Cosine similarity of the learned token to vocabulary words, at step %1</source>
         <translation>Cosinuslikhet mellan den inlärda token och ord i vokabulären, vid steg %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="311"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="314"/>
         <source>%1/%2 · loss %3</source>
         <translation>%1/%2 · förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="314"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="317"/>
         <source>Null-text inversion: timestep %1 of %2</source>
         <translation>Nolltextinversion: tidssteg %1 av %2</translation>
     </message>
@@ -1862,17 +1868,27 @@ Standardvärdena används i stället.</translation>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="378"/>
+        <location filename="../app/WorkflowController.cpp" line="380"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="384"/>
+        <location filename="../app/WorkflowController.cpp" line="388"/>
+        <source>%1 is already inverted; Start over computes it again.</source>
+        <translation>%1 är redan inverterad; Börja om beräknar den på nytt.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="390"/>
+        <source>Every class is already inverted; Start over computes a class again.</source>
+        <translation>Alla klasser är redan inverterade; Börja om beräknar en klass på nytt.</translation>
+    </message>
+    <message>
+        <location filename="../app/WorkflowController.cpp" line="395"/>
         <source>Stored inversions out of date</source>
         <translation>Sparade inversioner inaktuella</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="385"/>
+        <location filename="../app/WorkflowController.cpp" line="396"/>
         <source>These stored inversions no longer match and would be deleted and computed again:
 
 %1
@@ -1885,27 +1901,27 @@ Continue? To keep them, answer No and set the settings back.</source>
 Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="394"/>
+        <location filename="../app/WorkflowController.cpp" line="405"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="395"/>
+        <location filename="../app/WorkflowController.cpp" line="406"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="399"/>
+        <location filename="../app/WorkflowController.cpp" line="410"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="400"/>
+        <location filename="../app/WorkflowController.cpp" line="411"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="424"/>
+        <location filename="../app/WorkflowController.cpp" line="435"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1913,100 +1929,100 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="445"/>
+        <location filename="../app/WorkflowController.cpp" line="456"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="454"/>
+        <location filename="../app/WorkflowController.cpp" line="465"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="468"/>
-        <location filename="../app/WorkflowController.cpp" line="507"/>
+        <location filename="../app/WorkflowController.cpp" line="479"/>
+        <location filename="../app/WorkflowController.cpp" line="518"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="468"/>
-        <location filename="../app/WorkflowController.cpp" line="507"/>
+        <location filename="../app/WorkflowController.cpp" line="479"/>
+        <location filename="../app/WorkflowController.cpp" line="518"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="473"/>
+        <location filename="../app/WorkflowController.cpp" line="484"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="503"/>
+        <location filename="../app/WorkflowController.cpp" line="514"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="504"/>
+        <location filename="../app/WorkflowController.cpp" line="515"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="521"/>
+        <location filename="../app/WorkflowController.cpp" line="532"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="537"/>
-        <location filename="../app/WorkflowController.cpp" line="542"/>
+        <location filename="../app/WorkflowController.cpp" line="548"/>
+        <location filename="../app/WorkflowController.cpp" line="553"/>
         <source>Images of the cell</source>
         <translation>Cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="538"/>
+        <location filename="../app/WorkflowController.cpp" line="549"/>
         <source>The images of a cell can be shown when the training has ended.</source>
         <translation>Bilderna i en cell kan visas när träningen är klar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="543"/>
+        <location filename="../app/WorkflowController.cpp" line="554"/>
         <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
         <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="545"/>
+        <location filename="../app/WorkflowController.cpp" line="556"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="548"/>
+        <location filename="../app/WorkflowController.cpp" line="559"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="579"/>
+        <location filename="../app/WorkflowController.cpp" line="590"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="580"/>
+        <location filename="../app/WorkflowController.cpp" line="591"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="586"/>
+        <location filename="../app/WorkflowController.cpp" line="597"/>
         <source>Export the student</source>
         <translation>Exportera studenten</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="587"/>
+        <location filename="../app/WorkflowController.cpp" line="598"/>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 finns redan. Vill du ersätta den?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="599"/>
+        <location filename="../app/WorkflowController.cpp" line="610"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="603"/>
+        <location filename="../app/WorkflowController.cpp" line="614"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -2014,27 +2030,27 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="610"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="617"/>
+        <location filename="../app/WorkflowController.cpp" line="628"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="621"/>
+        <location filename="../app/WorkflowController.cpp" line="632"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="621"/>
+        <location filename="../app/WorkflowController.cpp" line="632"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="676"/>
+        <location filename="../app/WorkflowController.cpp" line="687"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -2042,27 +2058,27 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="677"/>
+        <location filename="../app/WorkflowController.cpp" line="688"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="620"/>
+        <location filename="../app/WorkflowController.cpp" line="631"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="620"/>
+        <location filename="../app/WorkflowController.cpp" line="631"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="632"/>
+        <location filename="../app/WorkflowController.cpp" line="643"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="648"/>
+        <location filename="../app/WorkflowController.cpp" line="659"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -2070,57 +2086,57 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="649"/>
+        <location filename="../app/WorkflowController.cpp" line="660"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="651"/>
+        <location filename="../app/WorkflowController.cpp" line="662"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="658"/>
+        <location filename="../app/WorkflowController.cpp" line="669"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="661"/>
+        <location filename="../app/WorkflowController.cpp" line="672"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="661"/>
+        <location filename="../app/WorkflowController.cpp" line="672"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="672"/>
+        <location filename="../app/WorkflowController.cpp" line="683"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="680"/>
+        <location filename="../app/WorkflowController.cpp" line="691"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="689"/>
+        <location filename="../app/WorkflowController.cpp" line="700"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="691"/>
+        <location filename="../app/WorkflowController.cpp" line="702"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="702"/>
+        <location filename="../app/WorkflowController.cpp" line="713"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="704"/>
+        <location filename="../app/WorkflowController.cpp" line="715"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

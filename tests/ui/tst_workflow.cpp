@@ -170,6 +170,14 @@ private Q_SLOTS:
             seedBox->setValue(seed);  // the stored inversion was kept: done again
             Q_EMIT seedBox->editingFinished();
             QCOMPARE(inv->classTable()->item(0, 1)->text(), QStringLiteral("done"));
+            // Run on a finished class says so and starts nothing.
+            flow->invert(0, false);
+            QCOMPARE(app.engine()->currentJob(), JobId(0));
+            QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("already inverted")),
+                     qPrintable(w->statusBar()->currentMessage()));
+            // The live views name the class they show.
+            QVERIFY2(inv->lossPlot()->title().startsWith(QStringLiteral("Textual inversion loss: ")),
+                     qPrintable(inv->lossPlot()->title()));
         }
         // TINT is preselected once it is available; a user's choice of the augmentation generator
         // then stays when anything refreshes the pane.

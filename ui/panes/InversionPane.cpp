@@ -251,6 +251,7 @@ void InversionPane::setRunning(bool running) {
 
 void InversionPane::clearLive() {
     m_liveClass.clear();
+    m_loss->setTitle(tr("Textual inversion loss"));
     m_smoothed = -1;
     m_loss->clear();
     m_neighbours->clear();
@@ -264,6 +265,8 @@ void InversionPane::showClass(const QString& classDir) {
     if (m_project->project()) {
         int ci = m_project->project()->class_index_by_dir(classDir.toStdString());
         if (ci >= 0) {
+            // The live views name their class: choosing another class in the box does not change them.
+            m_loss->setTitle(tr("Textual inversion loss: %1").arg(QString::fromStdString(m_project->classAt(ci)->name)));
             QSignalBlocker block(m_class);
             m_class->setCurrentIndex(ci);
             m_classes->selectRow(ci);

@@ -7,8 +7,8 @@
 PlotWidget::PlotWidget(const QString& title, const QString& xLabel, const QString& yLabel, QWidget* parent)
     : QWidget(parent), m_plot(new QCustomPlot(this)) {
     m_plot->plotLayout()->insertRow(0);
-    auto* titleElement = new QCPTextElement(m_plot, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold));
-    m_plot->plotLayout()->addElement(0, 0, titleElement);
+    m_title = new QCPTextElement(m_plot, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    m_plot->plotLayout()->addElement(0, 0, m_title);
     m_plot->xAxis->setLabel(xLabel);
     m_plot->yAxis->setLabel(yLabel);
     m_plot->legend->setVisible(false);  // shown, under the axes, once there are two curves
@@ -68,3 +68,10 @@ void PlotWidget::rescale() {
         first = false;
     }
 }
+
+void PlotWidget::setTitle(const QString& title) {
+    m_title->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString PlotWidget::title() const { return m_title->text(); }

@@ -4,6 +4,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPTextElement;
 
 class PlotWidget : public QWidget {
     Q_OBJECT
@@ -17,10 +18,13 @@ public:
     int pointCount(int series) const;
     QCustomPlot* plot() const { return m_plot; }
     void setYRange(double lo, double hi);
+    void setTitle(const QString& title);
+    QString title() const;
 
 private:
     void rescale();
     QCustomPlot* m_plot;
+    QCPTextElement* m_title = nullptr;
     QList<QCPGraph*> m_graphs;
     bool m_fixedY = false;
 };
