@@ -157,7 +157,14 @@ WorkflowController::WorkflowController(EngineClient* engine, ProjectController* 
     });
     connect(engine, &EngineClient::jobCancelled, this, [this](JobId id) { jobEnded(id, false); });
     connect(engine, &EngineClient::jobProgress, this, [this](const JobProgress& p) {
-        if (p.id != m_distillJob || p.total <= 0) return;
+        if (p.id != m_distillJob) return;
+        // The new run is listed (and selected) as soon as its folder exists: its first stages write
+        // it. Looked for once per stage, until it is there.
+        if (p.stage != m_distillStage) {
+            m_distillStage = p.stage;
+            if (!m_window->distillPane()->hasRun(m_distillRun)) refreshRuns();
+        }
+        if (p.total <= 0) return;
         QString text = tr("%1: %2 of %3").arg(p.title).arg(p.step).arg(p.total);
         if (p.etaSeconds >= 0) text += QStringLiteral(" · ") + tr("about %1 min left").arg(std::ceil(p.etaSeconds / 60.0));
         m_window->distillPane()->setProgressText(text);
@@ -538,7 +545,7 @@ void WorkflowController::startDistillation(const QString& resumeRun) {
         });
     }, /*severalStages=*/true);  // teacher, soft labels, stage matching, training
     updateExportActions();
-    // Show the new run in the history at once (its config is written by the job's first step).
+    m_distillStage.clear();  // the run is listed once its first stage reports (jobProgress above)
 }
 
 void WorkflowController::showConfusionCell(const QString& runId, int trueClass, int predictedClass) {

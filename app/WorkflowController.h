@@ -80,6 +80,7 @@ private:
     bool m_haveTokens    = false;
     std::vector<std::string> m_sampleClassDirs;  ///< the classes the gallery's samples are numbered by
     QString m_distillRun;  ///< the run the current (or last) training job trains
+    QString m_distillStage;  ///< the training job's last reported stage
     bool m_tintReady     = false;  ///< some class has a finished token and null-text inversion
     std::vector<int> m_tintReadyClasses;  ///< those classes, as of the last refreshInversionStatus()
 };

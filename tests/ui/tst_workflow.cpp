@@ -331,6 +331,11 @@ private Q_SLOTS:
         QCOMPARE(dis->spec().feature_weight, 1.0);
         QVERIFY(!dis->spec().train_augment);
         QSignalSpy trained(flow, &WorkflowController::distillationFinished);
+        // The new run is listed while it trains: progress still arrives after its row appears.
+        bool listed = false;
+        int reportsAfterListing = 0;
+        auto listing = connect(dis->runsModel(), &QStandardItemModel::rowsInserted, this, [&] { listed = true; });
+        auto counting = connect(app.engine(), &EngineClient::jobProgress, this, [&] { reportsAfterListing += listed; });
         QVERIFY(dis->startButton()->isEnabled());
         QVERIFY(!dis->exportButton()->isEnabled());  // no run yet
         dis->startButton()->click();
@@ -340,6 +345,9 @@ private Q_SLOTS:
         QVERIFY(trained.wait(kLong));
         QVERIFY2(trained.first().at(1).toBool(), qPrintable(w->statusBar()->currentMessage()));
         QVERIFY(dis->settingsBox()->isEnabled());
+        disconnect(listing);
+        disconnect(counting);
+        QVERIFY2(reportsAfterListing > 0, "the run was listed only when it had finished");
         const QString runId = trained.first().at(0).toString();
         QVERIFY(runId.startsWith(QStringLiteral("run-")));
         QVERIFY(dis->lossPlot()->pointCount(0) >= 1);

@@ -414,6 +414,12 @@ QString DistillPane::selectedRun() const {
     return i.isValid() ? m_runs->item(i.row(), 0)->text() : QString();
 }
 
+bool DistillPane::hasRun(const QString& id) const {
+    for (int r = 0; r < m_runs->rowCount(); ++r)
+        if (m_runs->item(r, 0)->text() == id) return true;
+    return false;
+}
+
 bool DistillPane::selectRun(const QString& id) {
     for (int r = 0; r < m_runs->rowCount(); ++r)
         if (m_runs->item(r, 0)->text() == id) {

@@ -50,6 +50,8 @@ public:
     bool selectedRunHasStudent() const;
     /// Selects the run and shows its curves; false (and nothing changed) when there is no such run.
     bool selectRun(const QString& id);
+    /// Whether the run table lists the run.
+    bool hasRun(const QString& id) const;
     void setRunning(bool running);
     /// Progress line with the ETA from the job's progress.
     void setProgressText(const QString& text);
