@@ -296,6 +296,19 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(project->classAt(support->currentClass())->name), QStringLiteral("gamma"));
     }
 
+    // Tab moves down the Distillation form in the order it is shown (Student, then Width).
+    void tabFollowsTheDistillationForm() {
+        Application app;
+        auto* student = app.window()->distillPane()->findChild<QComboBox*>(QStringLiteral("DistillStudent"));
+        auto* width   = app.window()->distillPane()->findChild<QWidget*>(QStringLiteral("DistillWidth"));
+        QVERIFY(student && width);
+        QWidget* next = student->nextInFocusChain();
+        while (next && (student->isAncestorOf(next) || !(next->focusPolicy() & Qt::TabFocus))) next = next->nextInFocusChain();
+        QVERIFY(next);
+        QVERIFY2(next == width || width->isAncestorOf(next), qPrintable(next->objectName() + QLatin1Char(' ') +
+                                                                          QString::fromLatin1(next->metaObject()->className())));
+    }
+
     void reopensTheLastProject() {
         Application app;
         QSignalSpy opened(app.project(), &ProjectController::projectOpened);

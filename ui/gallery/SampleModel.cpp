@@ -1,5 +1,6 @@
 #include "SampleModel.h"
 
+#include <QLocale>
 #include <QIcon>
 #include <QPixmap>
 
@@ -38,8 +39,8 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         const QString status = r.status == "accepted" ? tr("accepted") : r.status == "rejected" ? tr("rejected") : tr("undecided");
         QString tip          = tr("%1 — %2\nstatus: %3").arg(className(s.class_index), QString::fromStdString(r.id), status);
         if (r.teacher_class >= 0)
-            tip += QLatin1Char('\n') + tr("teacher: %1 (%2 %)").arg(className(r.teacher_class)).arg(100.0 * r.teacher_confidence, 0, 'f', 1);
-        if (r.novelty >= 0) tip += QLatin1Char('\n') + tr("novelty: %1").arg(r.novelty, 0, 'f', 3);
+            tip += QLatin1Char('\n') + tr("teacher: %1 (%2 %)").arg(className(r.teacher_class), QLocale().toString(100.0 * r.teacher_confidence, 'f', 1));
+        if (r.novelty >= 0) tip += QLatin1Char('\n') + tr("novelty: %1").arg(QLocale().toString(r.novelty, 'f', 3));
         if (!r.duplicate_of.empty()) tip += QLatin1Char('\n') + tr("near-duplicate of %1").arg(QString::fromStdString(r.duplicate_of));
         return tip;
     }

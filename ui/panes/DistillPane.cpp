@@ -1,5 +1,6 @@
 #include "DistillPane.h"
 
+#include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -26,7 +27,8 @@
 #include "widgets/PlotWidget.h"
 
 namespace {
-QString percent(double v) { return v < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1); }
+// In the user's number format (a decimal comma in Swedish), like the spin boxes beside it.
+QString percent(double v) { return v < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(QLocale().toString(100.0 * v, 'f', 1)); }
 }  // namespace
 
 DistillPane::DistillPane(ProjectController* project, QWidget* parent)
@@ -35,6 +37,7 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
       m_confusion(new QStandardItemModel(this)),
       m_runs(new QStandardItemModel(0, 6, this)) {
     m_student = new QComboBox(this);
+    m_student->setObjectName(QStringLiteral("DistillStudent"));
     m_student->addItem(tr("Conv-4 (smallest, fastest)"), QStringLiteral("conv4"));
     m_student->addItem(tr("ResNet-12 (few-shot standard)"), QStringLiteral("resnet12"));
     m_student->addItem(tr("ResNet-18"), QStringLiteral("resnet18"));
@@ -53,6 +56,7 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
                                 "before training, that teach each stage to output what the full network's stage "
                                 "outputs."));
     m_width = new QDoubleSpinBox(this);
+    m_width->setObjectName(QStringLiteral("DistillWidth"));
     m_width->setRange(0.125, 4.0);
     m_width->setSingleStep(0.125);
     m_width->setDecimals(3);
@@ -143,6 +147,13 @@ DistillPane::DistillPane(ProjectController* project, QWidget* parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_resume);
     buttons->addWidget(m_stop);
+    // Tab follows the form from top to bottom (the widgets were made in another order).
+    const QList<QWidget*> tabOrder{m_student,      m_width,       m_studentInit, m_stageMatch,    m_inputSize,
+                                   m_head,         m_finetuneBlocks, m_finetuneSteps, m_epochs,   m_batch,
+                                   m_lr,           m_temperature, m_alpha,       m_featureWeight, m_trainAugment,
+                                   m_classic,      m_useSynthetic, m_validation, browse,          m_seed,
+                                   m_start,        m_resume,      m_stop};
+    for (int i = 1; i < tabOrder.size(); ++i) QWidget::setTabOrder(tabOrder[i - 1], tabOrder[i]);
     auto* settingsBox    = new QGroupBox(tr("Student and training"), this);
     m_settingsBox        = settingsBox;
     auto* settingsLayout = new QVBoxLayout(settingsBox);

@@ -1,5 +1,6 @@
 #include "InversionPane.h"
 
+#include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -286,7 +287,7 @@ void InversionPane::onNeighbours(const QString& classDir, int step, const QStrin
     showClass(classDir);
     m_neighbours->clear();
     for (int i = 0; i < words.size(); ++i)
-        m_neighbours->addItem(QStringLiteral("%1   %2").arg(i < similarity.size() ? similarity[i] : 0.0, 0, 'f', 3).arg(words[i]));
+        m_neighbours->addItem(QStringLiteral("%1   %2").arg(QLocale().toString(i < similarity.size() ? similarity[i] : 0.0, 'f', 3), words[i]));
     m_neighbours->setToolTip(tr("Cosine similarity of the learned token to vocabulary words, at step %1").arg(step));
 }
 
@@ -324,6 +325,6 @@ void InversionPane::onReconstruction(const QString& classDir, int support, const
     m_reconstructions->setItem(row, 0, imageItem(original));
     m_reconstructions->setItem(row, 1, imageItem(nullText));
     m_reconstructions->setItem(row, 2, imageItem(ddim));
-    m_reconstructions->setItem(row, 3, new QTableWidgetItem(QString::number(psnrNullText, 'f', 2)));
-    m_reconstructions->setItem(row, 4, new QTableWidgetItem(QString::number(psnrDdim, 'f', 2)));
+    m_reconstructions->setItem(row, 3, new QTableWidgetItem(QLocale().toString(psnrNullText, 'f', 2)));
+    m_reconstructions->setItem(row, 4, new QTableWidgetItem(QLocale().toString(psnrDdim, 'f', 2)));
 }

@@ -128,6 +128,10 @@ SyntheticPane::SyntheticPane(ProjectController* project, QWidget* parent)
     filterBar->addWidget(m_sort);
     filterBar->addStretch();
 
+    // Tab follows the bars from left to right.
+    const QList<QWidget*> tabOrder{m_perClass, m_generateClass, m_generator, m_generate, m_score,
+                                   m_classFilter, m_statusFilter, m_duplicatesOnly, m_sort};
+    for (int i = 1; i < tabOrder.size(); ++i) QWidget::setTabOrder(tabOrder[i - 1], tabOrder[i]);
     m_view = new GalleryView(this);
     m_view->setModel(m_proxy);
     m_view->setItemDelegate(m_delegate);
