@@ -287,26 +287,48 @@ void Application::waitForThumbnails() {
 }
 
 void Application::importFiles(int classIndex, const QStringList& files) {
-    const tint::ClassEntry* c = m_project->classAt(classIndex);
-    if (!c) return;
-    tint::ImportGroup group;
-    group.class_dir = c->dir;
-    for (const QString& f : files) group.files.push_back(f.toStdString());
-    std::map<std::string, std::map<std::string, std::string>> known{
-        {c->dir, m_project->project()->support_hashes(classIndex)}};
+    QList<QPair<int, QStringList>> one;
+    one.append({classIndex, files});
+    importIntoClasses(one);
+}
+
+void Application::importIntoClasses(const QList<QPair<int, QStringList>>& perClass) {
+    // One job for all classes: one progress bar, one summary that names each class, one list of
+    // the files that failed.
+    std::vector<tint::ImportGroup> groups;
+    std::map<std::string, std::map<std::string, std::string>> known;
+    std::map<std::string, QString> names;  // class folder -> class name
+    for (const auto& [classIndex, files] : perClass) {
+        const tint::ClassEntry* c = m_project->classAt(classIndex);
+        if (!c || files.isEmpty()) continue;
+        tint::ImportGroup group;
+        group.class_dir = c->dir;
+        for (const QString& f : files) group.files.push_back(f.toStdString());
+        groups.push_back(std::move(group));
+        known[c->dir] = m_project->project()->support_hashes(classIndex);
+        names[c->dir] = QString::fromStdString(c->name);
+    }
+    if (groups.empty()) return;
     std::string root = m_project->rootPath().toStdString();
     ProjectController* project = m_project;
     SupportImageModel* model   = m_window->supportPane()->imageModel();
-    m_engine->submit(tr("Importing images"), [this, root, group, known, project, model](tint::JobContext& ctx) {
-        auto report = std::make_shared<tint::ImportReport>(
-            tint::stage_support_images(root, {group}, known, kThumbnailSize, ctx));
-        return std::function<void()>([this, project, model, report] {
+    m_engine->submit(tr("Importing images"), [this, root, groups, known, names, project, model](tint::JobContext& ctx) {
+        auto report = std::make_shared<tint::ImportReport>(tint::stage_support_images(root, groups, known, kThumbnailSize, ctx));
+        return std::function<void()>([this, project, model, report, names] {
             for (const auto& s : report->imported)
                 model->setThumbnail(project->absolutePath(QString::fromStdString(s.image.file)), toQImage(s.thumbnail));
             QString error;
             int added = project->addStaged(report->imported, &error);
             if (!error.isEmpty()) m_window->showError(tr("Cannot save the project"), error);
-            reportImportFailures(failureLines(report->failed), added);
+            // Per class, when the photos went to more than one (the staged ones; all were added
+            // unless the project could not be saved).
+            QStringList perClassText;
+            if (names.size() > 1 && added == int(report->imported.size())) {
+                std::map<std::string, int> counts;
+                for (const auto& s : report->imported) ++counts[s.class_dir];
+                for (const auto& [dir, name] : names) perClassText << tr("%1: %2").arg(name).arg(counts[dir]);
+            }
+            reportImportFailures(failureLines(report->failed), added, perClassText.join(QStringLiteral(", ")));
         });
     });
 }
@@ -322,6 +344,7 @@ void Application::importClassFolders(const QString& root) {
                                         .arg(QString::fromStdString(dir)));
                 return;
             }
+            QList<QPair<int, QStringList>> perClass;
             for (const auto& f : *folders) {
                 int ci = m_project->project()->class_index(f.class_name);
                 if (ci < 0) {
@@ -334,14 +357,16 @@ void Application::importClassFolders(const QString& root) {
                 }
                 QStringList files;
                 for (const auto& file : f.files) files << QString::fromStdString(file);
-                importFiles(ci, files);
+                perClass.append({ci, files});
             }
+            importIntoClasses(perClass);
         });
     });
 }
 
-void Application::reportImportFailures(const QStringList& lines, int imported) {
-    QString summary = tr("Imported %n image(s).", nullptr, imported);
+void Application::reportImportFailures(const QStringList& lines, int imported, const QString& perClass) {
+    QString summary = perClass.isEmpty() ? tr("Imported %n image(s).", nullptr, imported)
+                                         : tr("Imported %n image(s) (%1).", nullptr, imported).arg(perClass);
     if (lines.isEmpty()) {
         m_window->onJobEnded(0, summary);
         return;

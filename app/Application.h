@@ -65,7 +65,10 @@ private:
     void showPreferences();
     void renderScreenshots();
     void runScreenshotFlow();
-    void reportImportFailures(const QStringList& lines, int imported);
+    /// The summary in the status bar (per class when perClass is given) and the failed files.
+    void reportImportFailures(const QStringList& lines, int imported, const QString& perClass = QString());
+    /// Imports files into several classes in one job (class index, files).
+    void importIntoClasses(const QList<QPair<int, QStringList>>& perClass);
     Settings m_settings;
     EngineClient* m_engine;
     ProjectController* m_project;

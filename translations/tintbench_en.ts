@@ -4,7 +4,7 @@
 <context>
     <name>Application</name>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="344"/>
+        <location filename="../app/Application.cpp" line="368"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Imported %n image.</numerusform>
@@ -12,7 +12,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="349"/>
+        <location filename="../app/Application.cpp" line="369"/>
+        <source>Imported %n image(s) (%1).</source>
+        <translation>
+            <numerusform>Imported %n image (%1).</numerusform>
+            <numerusform>Imported %n images (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/Application.cpp" line="374"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n file could not be imported.</numerusform>
@@ -42,7 +50,7 @@
 <context>
     <name>DistillPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="470"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="487"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n image of %1 predicted as %2</numerusform>
@@ -53,7 +61,7 @@
 <context>
     <name>InversionPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="211"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="212"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n step</numerusform>
@@ -61,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="214"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="215"/>
         <source>%n timestep(s)</source>
         <translation>
             <numerusform>%n timestep</numerusform>
@@ -69,7 +77,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="238"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="239"/>
         <source>%1 of %n class(es) inverted.</source>
         <translation>
             <numerusform>%1 of %n class inverted.</numerusform>
@@ -126,7 +134,7 @@
 <context>
     <name>SyntheticPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="301"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="305"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n image shown</numerusform>
@@ -134,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="369"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="373"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>reject %n image</numerusform>
@@ -142,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="370"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="374"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>accept %n image</numerusform>
@@ -150,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="404"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>reject %n image below %1 % confidence</numerusform>
@@ -158,7 +166,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="405"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="409"/>
         <source>Rejected %n image(s) below %1 % teacher confidence in their class or of another class.</source>
         <translation>
             <numerusform>Rejected %n image below %1 % teacher confidence in its class or of another class.</numerusform>
@@ -166,7 +174,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="407"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="411"/>
         <source>%n accepted image(s) kept.</source>
         <translation>
             <numerusform>%n accepted image kept.</numerusform>
@@ -174,7 +182,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="412"/>
         <source>%n image(s) not scored yet (Score with teacher).</source>
         <translation>
             <numerusform>%n image not scored yet (Score with teacher).</numerusform>
@@ -182,7 +190,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="422"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="426"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>reject %n near-duplicate</numerusform>
@@ -193,7 +201,7 @@
 <context>
     <name>WorkflowController</name>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="435"/>
+        <location filename="../app/WorkflowController.cpp" line="442"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n new image.</numerusform>
@@ -201,7 +209,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="614"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image, largest difference %3.</numerusform>
@@ -209,7 +217,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="659"/>
+        <location filename="../app/WorkflowController.cpp" line="666"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Wrote %n token file:</numerusform>
@@ -217,7 +225,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="687"/>
+        <location filename="../app/WorkflowController.cpp" line="694"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Wrote %n image to %1, one folder per class</numerusform>

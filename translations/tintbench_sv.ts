@@ -68,38 +68,43 @@
         <translation type="vanished">Skapar miniatyrer</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="300"/>
+        <location filename="../app/Application.cpp" line="315"/>
         <source>Importing images</source>
         <translation>Importerar bilder</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="308"/>
-        <location filename="../app/Application.cpp" line="381"/>
+        <location filename="../app/Application.cpp" line="322"/>
+        <location filename="../app/Application.cpp" line="406"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="316"/>
+        <location filename="../app/Application.cpp" line="329"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/Application.cpp" line="338"/>
         <source>Scanning folders</source>
         <translation>Söker igenom mappar</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="320"/>
+        <location filename="../app/Application.cpp" line="342"/>
         <source>Nothing to import</source>
         <translation>Inget att importera</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="321"/>
+        <location filename="../app/Application.cpp" line="343"/>
         <source>%1 has no sub-folders with images. Each class needs a folder of its own.</source>
         <translation>%1 har inga undermappar med bilder. Varje klass behöver en egen mapp.</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="330"/>
+        <location filename="../app/Application.cpp" line="353"/>
         <source>Cannot add the class</source>
         <translation>Kan inte lägga till klassen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="344"/>
+        <location filename="../app/Application.cpp" line="368"/>
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>Importerade %n bild.</numerusform>
@@ -107,7 +112,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/Application.cpp" line="349"/>
+        <location filename="../app/Application.cpp" line="369"/>
+        <source>Imported %n image(s) (%1).</source>
+        <translation>
+            <numerusform>Importerade %n bild (%1).</numerusform>
+            <numerusform>Importerade %n bilder (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/Application.cpp" line="374"/>
         <source>%n file(s) could not be imported.</source>
         <translation>
             <numerusform>%n fil kunde inte importeras.</numerusform>
@@ -115,22 +128,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="352"/>
+        <location filename="../app/Application.cpp" line="377"/>
         <source>Some files were not imported</source>
         <translation>Några filer importerades inte</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="353"/>
+        <location filename="../app/Application.cpp" line="378"/>
         <source>The other images were imported. Details for each file:</source>
         <translation>De övriga bilderna importerades. Detaljer för varje fil:</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="385"/>
+        <location filename="../app/Application.cpp" line="410"/>
         <source>No project is open</source>
         <translation>Inget projekt är öppet</translation>
     </message>
     <message>
-        <location filename="../app/Application.cpp" line="386"/>
+        <location filename="../app/Application.cpp" line="411"/>
         <source>The model folders and the device are kept in a project: open or create one, then choose them again.</source>
         <translation>Modellmapparna och enheten sparas i ett projekt: öppna eller skapa ett och välj dem sedan igen.</translation>
     </message>
@@ -157,325 +170,325 @@
 <context>
     <name>DistillPane</name>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="39"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="42"/>
         <source>ResNet-12 (few-shot standard)</source>
         <translation>ResNet-12 (standard för few-shot)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="38"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
         <source>Conv-4 (smallest, fastest)</source>
         <translation>Conv-4 (minst, snabbast)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="40"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="43"/>
         <source>ResNet-18</source>
         <translation>ResNet-18</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="44"/>
         <source>MobileNetV2</source>
         <translation>MobileNetV2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="62"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="66"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="64"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
         <source>Logistic regression</source>
         <translation>Logistisk regression</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="65"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
         <source>Cosine prototypes</source>
         <translation>Cosinusprototyper</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
         <source>Heavy augmentations of the supports made for the run, per class.</source>
         <translation>Kraftiga augmenteringar av stödbilderna som skapas för körningen, per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="91"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
         <source>Synthetic images that are not rejected</source>
         <translation>Syntetiska bilder som inte har avvisats</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="93"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
         <source>optional: a folder with one sub-folder per class</source>
         <translation>valfritt: en mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="98"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="50"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="82"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="103"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="53"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
         <source>off</source>
         <translation>av</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="42"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="45"/>
         <source>MobileNetV2, one block per stage (fast)</source>
         <translation>MobileNetV2, ett block per steg (snabb)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="44"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="47"/>
         <source>Random</source>
         <translation>Slumpmässiga</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="45"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="48"/>
         <source>ImageNet (built-in MobileNetV2)</source>
         <translation>ImageNet (inbyggda MobileNetV2)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="46"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="49"/>
         <source>MobileNetV2 students of width 1 can start from the built-in network&apos;s ImageNet weights, which usually trains a far better student from few images.</source>
         <translation>Elevmodeller av typen MobileNetV2 med bredd 1 kan börja från det inbyggda nätverkets ImageNet-vikter, vilket oftast ger en mycket bättre elevmodell av få bilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="51"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="54"/>
         <source> passes</source>
         <translation> varv</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="52"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="55"/>
         <source>For the one-block-per-stage MobileNetV2 from ImageNet: passes over the training images, before training, that teach each stage to output what the full network&apos;s stage outputs.</source>
         <translation>För MobileNetV2 med ett block per steg, startad från ImageNet: varv över träningsbilderna, före träningen, som lär varje steg att ge samma utdata som det fullständiga nätverkets steg.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="83"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
         <source>Also pulls the student&apos;s features toward the teacher&apos;s features of the same image (1 − cosine, times this weight). Works best with on-the-fly augmentation off.</source>
         <translation>Drar också elevens särdrag mot lärarens särdrag för samma bild (1 − cosinus, gånger denna vikt). Fungerar bäst med augmentering under träningen avstängd.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="85"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="89"/>
         <source>Random crops, flips and colour changes while training</source>
         <translation>Slumpvisa utsnitt, speglingar och färgändringar under träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
         <source>Off: the student sees exactly the images the teacher labelled; their variety then comes from the synthetic images and the augmentations per class.</source>
         <translation>Av: eleven ser exakt de bilder som läraren märkte; variationen kommer då från de syntetiska bilderna och augmenteringarna per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="104"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
         <source> last blocks</source>
         <translation> sista block</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="105"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
         <source>Fine-tunes the teacher&apos;s last blocks on the support images (with augmentation) before its head is fitted. Off: the teacher as it was downloaded.</source>
         <translation>Finjusterar lärarens sista block på stödbilderna (med augmentering) innan dess huvud anpassas. Av: läraren som den laddades ner.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="113"/>
         <source> steps</source>
         <translation> steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="116"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="117"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
         <source>Width multiplier:</source>
         <translation>Breddmultiplikator:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
         <source>Starting weights:</source>
         <translation>Startvikter:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="119"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="123"/>
         <source>Stage matching:</source>
         <translation>Stegmatchning:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="124"/>
         <source>Input size:</source>
         <translation>Indatastorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
         <source>Teacher head:</source>
         <translation>Lärarhuvud:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="126"/>
         <source>Teacher fine-tuning:</source>
         <translation>Finjustering av läraren:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="123"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="127"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="124"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="128"/>
         <source>Batch size:</source>
         <translation>Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="129"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="126"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="130"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="127"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="128"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
         <source>Feature matching weight:</source>
         <translation>Vikt för särdragsmatchning:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="129"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source>On-the-fly augmentation:</source>
         <translation>Augmentering under träningen:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="130"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
         <source>Augmentations per class:</source>
         <translation>Augmenteringar per klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
         <source>Training data:</source>
         <translation>Träningsdata:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
         <source>Validation folder:</source>
         <translation>Valideringsmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="137"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="138"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="139"/>
         <source>Resume selected run</source>
         <translation>Återuppta markerad körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="140"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="137"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="141"/>
         <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
         <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="146"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="157"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="165"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="176"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="350"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="361"/>
         <source>Training needs at least two classes, each with support images (step 1).</source>
         <translation>Träningen behöver minst två klasser, var och en med stödbilder (steg 1).</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="352"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="363"/>
         <source>Every class needs at least one support image (step 1); none yet: %1.</source>
         <translation>Varje klass behöver minst en stödbild (steg 1); ingen ännu: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="164"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="166"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="167"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="178"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="168"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="171"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="182"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="189"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="200"/>
         <source>&amp;Export to ONNX…</source>
         <translation>&amp;Exportera till ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="201"/>
         <source>Writes the selected run&apos;s student as an ONNX model, after checking that OpenCV gives the trained student&apos;s outputs on the support images.</source>
         <translation>Sparar den markerade körningens elevmodell som en ONNX-modell, efter att ha kontrollerat att OpenCV ger den tränade elevmodellens utdata på stödbilderna.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="218"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="229"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
@@ -484,12 +497,12 @@
         <translation type="vanished">Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="356"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="367"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="470"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="487"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -497,37 +510,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="503"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="520"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="507"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="524"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="180"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="191"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="344"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="355"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -554,173 +567,173 @@
 <context>
     <name>InversionPane</name>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="27"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="28"/>
         <source>not started</source>
         <translation>inte startad</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="28"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="29"/>
         <source>partly done</source>
         <translation>delvis klar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="29"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="30"/>
         <source>done</source>
         <translation>klar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="30"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="31"/>
         <source>out of date</source>
         <translation>inaktuell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="48"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="49"/>
         <source>&amp;Run inversion</source>
         <translation>&amp;Kör inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="49"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="50"/>
         <source>Textual inversion of the class, then null-text inversion of each support image. An interrupted run resumes where it stopped.</source>
         <translation>Textuell inversion av klassen, sedan nolltextinversion av varje stödbild. En avbruten körning fortsätter där den stoppades.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="51"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="52"/>
         <source>Run &amp;all classes</source>
         <translation>Kör a&amp;lla klasser</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="52"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="53"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="53"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="54"/>
         <source>Discard what is stored for the class and invert it again.</source>
         <translation>Kasta det som har sparats för klassen och invertera den på nytt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="54"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="55"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="55"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="56"/>
         <source>Stops at the next checkpoint; Run resumes from there.</source>
         <translation>Stoppar vid nästa kontrollpunkt; Kör inversion fortsätter därifrån.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="57"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="58"/>
         <source>Models…</source>
         <translation>Modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="61"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="62"/>
         <source>Class:</source>
         <translation>Klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="72"/>
         <source>Class</source>
         <translation>Klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="72"/>
         <source>Textual inversion</source>
         <translation>Textuell inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="71"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="72"/>
         <source>Null-text inversion</source>
         <translation>Nolltextinversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="80"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="81"/>
         <source>Optimisation steps of the class token (the reference uses 5000).</source>
         <translation>Optimeringssteg för klassens token (referensimplementationen använder 5000).</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="84"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="85"/>
         <source>model&apos;s own</source>
         <translation>modellens egen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="85"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="86"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="86"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="87"/>
         <source>Stop early when the loss no longer falls</source>
         <translation>Stoppa tidigt när förlusten inte längre minskar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="90"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="91"/>
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="92"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="93"/>
         <source>Token steps:</source>
         <translation>Tokensteg:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="93"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="94"/>
         <source>Working size:</source>
         <translation>Arbetsstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="95"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="96"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
-        <location filename="../ui/panes/InversionPane.cpp" line="254"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="255"/>
         <source>Textual inversion loss</source>
         <translation>Förlust för textuell inversion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="102"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
         <source>loss (MSE on noise)</source>
         <translation>förlust (MSE på bruset)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="103"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="104"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="104"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="105"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="106"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="107"/>
         <source>Learned token: nearest words</source>
         <translation>Inlärd token: närmaste ord</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="111"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="112"/>
         <source>Null-text inversion of each support image</source>
         <translation>Nolltextinversion av varje stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="115"/>
         <source>DDIM PSNR (dB)</source>
         <translation>PSNR med enbart DDIM (dB)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="115"/>
         <source>Progress</source>
         <translation>Förlopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="211"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="212"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n steg</numerusform>
@@ -728,7 +741,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="214"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="215"/>
         <source>%n timestep(s)</source>
         <translation>
             <numerusform>%n tidssteg</numerusform>
@@ -736,17 +749,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="219"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="220"/>
         <source>Out of date: %1</source>
         <translation>Inaktuell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="232"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="233"/>
         <source>No Stable Diffusion model is configured. Inversion needs a diffusers folder (Stable Diffusion 1.5 or 2.1-base); choose it under Models…. Without one, the augmentation generator makes the training images (step 3).</source>
         <translation>Ingen Stable Diffusion-modell är vald. Inversionen behöver en diffusers-mapp (Stable Diffusion 1.5 eller 2.1-base); välj den under Modeller…. Utan en sådan skapar augmenteringsgeneratorn träningsbilderna (steg 3).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/InversionPane.cpp" line="238"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="239"/>
         <source>%1 of %n class(es) inverted.</source>
         <translation>
             <numerusform>%1 av %n klass inverterad.</numerusform>
@@ -754,53 +767,53 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="269"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="270"/>
         <source>Textual inversion loss: %1</source>
         <translation>Förlust för textuell inversion: %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="282"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="283"/>
         <source>Textual inversion: step %1 of %2, loss %3</source>
         <translation>Textuell inversion: steg %1 av %2, förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="290"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="291"/>
         <source>Cosine similarity of the learned token to vocabulary words, at step %1</source>
         <translation>Cosinuslikhet mellan den inlärda token och ord i vokabulären, vid steg %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="314"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="315"/>
         <source>%1/%2 · loss %3</source>
         <translation>%1/%2 · förlust %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="317"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="318"/>
         <source>Null-text inversion: timestep %1 of %2</source>
         <translation>Nolltextinversion: tidssteg %1 av %2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>Support image</source>
         <translation>Stödbild</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>Reconstruction</source>
         <translation>Rekonstruktion</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="113"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
         <source>Plain DDIM</source>
         <translation>Enbart DDIM</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="114"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="115"/>
         <source>PSNR (dB)</source>
         <translation>PSNR (dB)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/InversionPane.cpp" line="195"/>
-        <location filename="../ui/panes/InversionPane.cpp" line="230"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="196"/>
+        <location filename="../ui/panes/InversionPane.cpp" line="231"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
@@ -1238,49 +1251,49 @@
 <context>
     <name>SampleModel</name>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="39"/>
         <source>accepted</source>
         <translation>godkänd</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="39"/>
         <source>rejected</source>
         <translation>avvisad</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="38"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="39"/>
         <source>undecided</source>
         <translation>obestämd</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="39"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="40"/>
         <source>%1 — %2
 status: %3</source>
         <translation>%1 — %2
 status: %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="41"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="42"/>
         <source>teacher: %1 (%2 %)</source>
         <translation>lärare: %1 (%2 %)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="42"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="43"/>
         <source>novelty: %1</source>
         <translation>nyhetsgrad: %1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="43"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="44"/>
         <source>near-duplicate of %1</source>
         <translation>nära dubblett av %1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="115"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="116"/>
         <source>No project is open.</source>
         <translation>Inget projekt är öppet.</translation>
     </message>
     <message>
-        <location filename="../ui/gallery/SampleModel.cpp" line="151"/>
+        <location filename="../ui/gallery/SampleModel.cpp" line="152"/>
         <source>The decisions for the class &quot;%1&quot; were saved and could not be taken back: %2</source>
         <translation>Besluten för klassen ”%1” sparades och kunde inte tas tillbaka: %2</translation>
     </message>
@@ -1659,57 +1672,57 @@ importerad från %4</translation>
         <translation>Visa:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="145"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="149"/>
         <source>&amp;Accept selected</source>
         <translation>G&amp;odkänn markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="146"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="150"/>
         <source>&amp;Reject selected</source>
         <translation>A&amp;vvisa markerade</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="151"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="155"/>
         <source>Reject below teacher confidence</source>
         <translation>Avvisa under lärarens säkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="152"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="156"/>
         <source>Rejects the shown images whose teacher confidence in their own class is below the threshold, including those the teacher puts in another class. Accepted images stay accepted.</source>
         <translation>Avvisar de visade bilder vars lärarsäkerhet för den egna klassen ligger under tröskeln, även dem som läraren placerar i en annan klass. Godkända bilder förblir godkända.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="155"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="159"/>
         <source>Reject near-duplicates</source>
         <translation>Avvisa nära dubbletter</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="156"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="160"/>
         <source>Undo</source>
         <translation>Ångra</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="157"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="161"/>
         <source>Redo</source>
         <translation>Gör om</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="173"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="177"/>
         <source>Keys: arrows move, A accepts, R rejects, Space toggles, Ctrl+Z undoes, Ctrl+Shift+Z redoes. Every decision is saved at once.</source>
         <translation>Tangenter: pilar flyttar, A godkänner, R avvisar, mellanslag växlar, Ctrl+Z ångrar, Ctrl+Skift+Z gör om. Varje beslut sparas direkt.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="293"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="297"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="301"/>
         <source>No synthetic images yet. Press Generate: they appear here as they are made.</source>
         <translation>Inga syntetiska bilder ännu. Tryck på Generera: de visas här när de skapas.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="301"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="305"/>
         <source>%n image(s) shown</source>
         <translation>
             <numerusform>%n bild visas</numerusform>
@@ -1717,27 +1730,27 @@ importerad från %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="302"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="306"/>
         <source>accepted: %1, rejected: %2, undecided: %3</source>
         <translation>godkända: %1, avvisade: %2, obestämda: %3</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="325"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="329"/>
         <source>Cannot undo the decision</source>
         <translation>Kan inte ångra beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="336"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="340"/>
         <source>Cannot redo the decision</source>
         <translation>Kan inte göra om beslutet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="345"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="349"/>
         <source>Cannot save the decision</source>
         <translation>Kan inte spara beslutet</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="369"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="373"/>
         <source>reject %n image(s)</source>
         <translation>
             <numerusform>avvisa %n bild</numerusform>
@@ -1745,7 +1758,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="370"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="374"/>
         <source>accept %n image(s)</source>
         <translation>
             <numerusform>godkänn %n bild</numerusform>
@@ -1753,7 +1766,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="404"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
         <source>reject %n image(s) below %1 % confidence</source>
         <translation>
             <numerusform>avvisa %n bild under %1 % säkerhet</numerusform>
@@ -1761,7 +1774,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="405"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="409"/>
         <source>Rejected %n image(s) below %1 % teacher confidence in their class or of another class.</source>
         <translation>
             <numerusform>Avvisade %n bild under %1 % lärarsäkerhet för sin klass eller av en annan klass.</numerusform>
@@ -1769,7 +1782,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="407"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="411"/>
         <source>%n accepted image(s) kept.</source>
         <translation>
             <numerusform>%n godkänd bild behölls.</numerusform>
@@ -1777,7 +1790,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="408"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="412"/>
         <source>%n image(s) not scored yet (Score with teacher).</source>
         <translation>
             <numerusform>%n bild är inte bedömd ännu (Bedöm med läraren).</numerusform>
@@ -1785,7 +1798,7 @@ importerad från %4</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/SyntheticPane.cpp" line="422"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="426"/>
         <source>reject %n near-duplicate(s)</source>
         <translation>
             <numerusform>avvisa %n nära dubblett</numerusform>
@@ -1798,7 +1811,7 @@ importerad från %4</translation>
         <translation>Sortera:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/SyntheticPane.cpp" line="253"/>
+        <location filename="../ui/panes/SyntheticPane.cpp" line="257"/>
         <source>All classes</source>
         <translation>Alla klasser</translation>
     </message>
@@ -1806,89 +1819,89 @@ importerad från %4</translation>
 <context>
     <name>WorkflowController</name>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="161"/>
+        <location filename="../app/WorkflowController.cpp" line="168"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 av %3</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="162"/>
+        <location filename="../app/WorkflowController.cpp" line="169"/>
         <source>about %1 min left</source>
         <translation>ungefär %1 min kvar</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="187"/>
+        <location filename="../app/WorkflowController.cpp" line="194"/>
         <source>Settings in the project file</source>
         <translation>Inställningar i projektfilen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="187"/>
+        <location filename="../app/WorkflowController.cpp" line="194"/>
         <source>%1
 The defaults are used instead.</source>
         <translation>%1
 Standardvärdena används i stället.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="199"/>
+        <location filename="../app/WorkflowController.cpp" line="206"/>
         <source>Cannot save the project</source>
         <translation>Kan inte spara projektet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="230"/>
+        <location filename="../app/WorkflowController.cpp" line="237"/>
         <source>Reading the synthetic images</source>
         <translation>Läser de syntetiska bilderna</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="273"/>
+        <location filename="../app/WorkflowController.cpp" line="280"/>
         <source>The Stable Diffusion folder cannot be used: %1</source>
         <translation>Stable Diffusion-mappen kan inte användas: %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="288"/>
+        <location filename="../app/WorkflowController.cpp" line="295"/>
         <source>No diffusion model is configured, so the augmentation generator makes the training images from your support photos (crops, flips, colour changes). Choose a Stable Diffusion folder under Settings › Preferences to use TINT.</source>
         <translation>Ingen diffusionsmodell är vald, så augmenteringsgeneratorn skapar träningsbilderna från dina stödbilder (beskärningar, speglingar, färgändringar). Välj en Stable Diffusion-mapp under Inställningar › Inställningar för att använda TINT.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="292"/>
+        <location filename="../app/WorkflowController.cpp" line="299"/>
         <source>TINT needs finished inversions: run them in step 2. Until then the augmentation generator is used.</source>
         <translation>TINT behöver avslutade inversioner: kör dem i steg 2. Till dess används augmenteringsgeneratorn.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="305"/>
+        <location filename="../app/WorkflowController.cpp" line="312"/>
         <source>TINT makes images of the inverted classes only: %1. Not inverted yet (step 2): %2; for them choose the augmentation generator.</source>
         <translation>TINT gör bilder endast av de inverterade klasserna: %1. Inte inverterade ännu (steg 2): %2; välj augmenteringsgeneratorn för dem.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="361"/>
+        <location filename="../app/WorkflowController.cpp" line="368"/>
         <source>No Stable Diffusion model</source>
         <translation>Ingen Stable Diffusion-modell</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="361"/>
+        <location filename="../app/WorkflowController.cpp" line="368"/>
         <source>Choose a diffusers folder under Settings › Preferences first.</source>
         <translation>Välj först en diffusers-mapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="380"/>
+        <location filename="../app/WorkflowController.cpp" line="387"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="388"/>
+        <location filename="../app/WorkflowController.cpp" line="395"/>
         <source>%1 is already inverted; Start over computes it again.</source>
         <translation>%1 är redan inverterad; Börja om beräknar den på nytt.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="390"/>
+        <location filename="../app/WorkflowController.cpp" line="397"/>
         <source>Every class is already inverted; Start over computes a class again.</source>
         <translation>Alla klasser är redan inverterade; Börja om beräknar en klass på nytt.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="395"/>
+        <location filename="../app/WorkflowController.cpp" line="402"/>
         <source>Stored inversions out of date</source>
         <translation>Sparade inversioner inaktuella</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="396"/>
+        <location filename="../app/WorkflowController.cpp" line="403"/>
         <source>These stored inversions no longer match and would be deleted and computed again:
 
 %1
@@ -1901,27 +1914,27 @@ Continue? To keep them, answer No and set the settings back.</source>
 Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="405"/>
+        <location filename="../app/WorkflowController.cpp" line="412"/>
         <source>Start over</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="406"/>
+        <location filename="../app/WorkflowController.cpp" line="413"/>
         <source>Discard the stored inversion of %1 and compute it again?</source>
         <translation>Kasta den sparade inversionen av %1 och beräkna den på nytt?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="410"/>
+        <location filename="../app/WorkflowController.cpp" line="417"/>
         <source>Inverting %1</source>
         <translation>Inverterar %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="411"/>
+        <location filename="../app/WorkflowController.cpp" line="418"/>
         <source>Inverting all classes</source>
         <translation>Inverterar alla klasser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="435"/>
+        <location filename="../app/WorkflowController.cpp" line="442"/>
         <source>%n new image(s).</source>
         <translation>
             <numerusform>%n ny bild.</numerusform>
@@ -1929,100 +1942,100 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="456"/>
+        <location filename="../app/WorkflowController.cpp" line="463"/>
         <source>Generating images with TINT</source>
         <translation>Genererar bilder med TINT</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="465"/>
+        <location filename="../app/WorkflowController.cpp" line="472"/>
         <source>Generating images by augmentation</source>
         <translation>Genererar bilder genom augmentering</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="479"/>
-        <location filename="../app/WorkflowController.cpp" line="518"/>
+        <location filename="../app/WorkflowController.cpp" line="486"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>No teacher</source>
         <translation>Ingen lärare</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="479"/>
-        <location filename="../app/WorkflowController.cpp" line="518"/>
+        <location filename="../app/WorkflowController.cpp" line="486"/>
+        <location filename="../app/WorkflowController.cpp" line="525"/>
         <source>Choose a teacher folder under Settings › Preferences.</source>
         <translation>Välj en lärarmapp under Inställningar › Inställningar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="484"/>
+        <location filename="../app/WorkflowController.cpp" line="491"/>
         <source>Scoring images with the teacher</source>
         <translation>Bedömer bilder med läraren</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="514"/>
+        <location filename="../app/WorkflowController.cpp" line="521"/>
         <source>Starting weights</source>
         <translation>Startvikter</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="515"/>
+        <location filename="../app/WorkflowController.cpp" line="522"/>
         <source>The built-in ImageNet MobileNetV2 was not found; choose random starting weights.</source>
         <translation>Den inbyggda ImageNet-MobileNetV2 hittades inte; välj slumpmässiga startvikter.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="532"/>
+        <location filename="../app/WorkflowController.cpp" line="539"/>
         <source>Training the student</source>
         <translation>Tränar elevmodellen</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="548"/>
-        <location filename="../app/WorkflowController.cpp" line="553"/>
+        <location filename="../app/WorkflowController.cpp" line="555"/>
+        <location filename="../app/WorkflowController.cpp" line="560"/>
         <source>Images of the cell</source>
         <translation>Cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="549"/>
+        <location filename="../app/WorkflowController.cpp" line="556"/>
         <source>The images of a cell can be shown when the training has ended.</source>
         <translation>Bilderna i en cell kan visas när träningen är klar.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="554"/>
+        <location filename="../app/WorkflowController.cpp" line="561"/>
         <source>The run %1 was trained on other classes than the project has now; start a new run to look at its predictions.</source>
         <translation>Körningen %1 tränades på andra klasser än projektet har nu; starta en ny körning för att se dess förutsägelser.</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="556"/>
+        <location filename="../app/WorkflowController.cpp" line="563"/>
         <source>%1 predicted as %2</source>
         <translation>%1 klassad som %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="559"/>
+        <location filename="../app/WorkflowController.cpp" line="566"/>
         <source>Finding the images of the cell</source>
         <translation>Söker fram cellens bilder</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="590"/>
+        <location filename="../app/WorkflowController.cpp" line="597"/>
         <source>Export the student of %1 to ONNX</source>
         <translation>Exportera elevmodellen från %1 till ONNX</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="591"/>
+        <location filename="../app/WorkflowController.cpp" line="598"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-modeller (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="597"/>
+        <location filename="../app/WorkflowController.cpp" line="604"/>
         <source>Export the student</source>
         <translation>Exportera studenten</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="598"/>
+        <location filename="../app/WorkflowController.cpp" line="605"/>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 finns redan. Vill du ersätta den?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="610"/>
+        <location filename="../app/WorkflowController.cpp" line="617"/>
         <source>Exporting to ONNX</source>
         <translation>Exporterar till ONNX</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="614"/>
+        <location filename="../app/WorkflowController.cpp" line="621"/>
         <source>Wrote %1 (%2 KB). Self-check passed: OpenCV&apos;s ONNX runtime gives the same outputs as the trained student on %n image(s), largest difference %3.</source>
         <translation>
             <numerusform>Sparade %1 (%2 kB). Självkontrollen godkänd: OpenCV:s ONNX-körmiljö ger samma utdata som den tränade elevmodellen på %n bild, största skillnad %3.</numerusform>
@@ -2030,27 +2043,27 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="621"/>
+        <location filename="../app/WorkflowController.cpp" line="628"/>
         <source>Student exported</source>
         <translation>Elevmodellen exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="628"/>
+        <location filename="../app/WorkflowController.cpp" line="635"/>
         <source>Folder for the learned tokens</source>
         <translation>Mapp för de inlärda token</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="632"/>
+        <location filename="../app/WorkflowController.cpp" line="639"/>
         <source>Embedding format</source>
         <translation>Inbäddningsformat</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="632"/>
+        <location filename="../app/WorkflowController.cpp" line="639"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="687"/>
+        <location filename="../app/WorkflowController.cpp" line="694"/>
         <source>Wrote %n image(s) to %1, one folder per class</source>
         <translation>
             <numerusform>Skrev %n bild till %1, en mapp per klass</numerusform>
@@ -2058,27 +2071,27 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="688"/>
+        <location filename="../app/WorkflowController.cpp" line="695"/>
         <source>supports: %1, synthetic: %2</source>
         <translation>stödbilder: %1, syntetiska: %2</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="631"/>
+        <location filename="../app/WorkflowController.cpp" line="638"/>
         <source>Diffusers (learned_embeds.safetensors)</source>
         <translation>Diffusers (learned_embeds.safetensors)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="631"/>
+        <location filename="../app/WorkflowController.cpp" line="638"/>
         <source>Stable Diffusion web UI</source>
         <translation>Stable Diffusion web UI</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="643"/>
+        <location filename="../app/WorkflowController.cpp" line="650"/>
         <source>Exporting tokens</source>
         <translation>Exporterar token</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/WorkflowController.cpp" line="659"/>
+        <location filename="../app/WorkflowController.cpp" line="666"/>
         <source>Wrote %n token file(s):</source>
         <translation>
             <numerusform>Sparade %n tokenfil:</numerusform>
@@ -2086,57 +2099,57 @@ Fortsätta? Svara Nej och ställ tillbaka inställningarna för att behålla dem
         </translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="660"/>
+        <location filename="../app/WorkflowController.cpp" line="667"/>
         <source>Not exported:</source>
         <translation>Inte exporterade:</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="662"/>
+        <location filename="../app/WorkflowController.cpp" line="669"/>
         <source>Tokens exported</source>
         <translation>Token exporterade</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="669"/>
+        <location filename="../app/WorkflowController.cpp" line="676"/>
         <source>New folder for the curated dataset</source>
         <translation>Ny mapp för den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="672"/>
+        <location filename="../app/WorkflowController.cpp" line="679"/>
         <source>Curated dataset</source>
         <translation>Granskad datamängd</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="672"/>
+        <location filename="../app/WorkflowController.cpp" line="679"/>
         <source>Include the undecided images as well as the accepted ones?</source>
         <translation>Ta med de obestämda bilderna utöver de godkända?</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="683"/>
+        <location filename="../app/WorkflowController.cpp" line="690"/>
         <source>Exporting the curated dataset</source>
         <translation>Exporterar den granskade datamängden</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="691"/>
+        <location filename="../app/WorkflowController.cpp" line="698"/>
         <source>Dataset exported</source>
         <translation>Datamängden exporterad</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="700"/>
+        <location filename="../app/WorkflowController.cpp" line="707"/>
         <source>Model card of %1</source>
         <translation>Modellkort för %1</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="702"/>
+        <location filename="../app/WorkflowController.cpp" line="709"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="713"/>
+        <location filename="../app/WorkflowController.cpp" line="720"/>
         <source>Cannot write the model card</source>
         <translation>Kan inte skriva modellkortet</translation>
     </message>
     <message>
-        <location filename="../app/WorkflowController.cpp" line="715"/>
+        <location filename="../app/WorkflowController.cpp" line="722"/>
         <source>Wrote the model card %1.</source>
         <translation>Sparade modellkortet %1.</translation>
     </message>

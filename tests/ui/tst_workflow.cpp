@@ -626,6 +626,9 @@ private Q_SLOTS:
                                      project->classAt(2)->supports.size() == 2,
                                  60000);
         QTRY_VERIFY_WITH_TIMEOUT(app.engine()->currentJob() == 0 && app.engine()->pendingCount() == 0, 60000);
+        // One import for the whole tree, summed up per class.
+        QVERIFY2(app.window()->statusBar()->currentMessage().contains(QStringLiteral("(daisy: 2, roses: 2, tulips: 2)")),
+                 qPrintable(app.window()->statusBar()->currentMessage()));
         QSignalSpy made(flow, &WorkflowController::generationFinished);
         QSignalSpy failed(app.engine(), &EngineClient::jobFailed);
         flow->generate(-1, 2, false);  // augmentations, two per class
