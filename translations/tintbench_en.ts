@@ -50,7 +50,7 @@
 <context>
     <name>DistillPane</name>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="487"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="507"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n image of %1 predicted as %2</numerusform>

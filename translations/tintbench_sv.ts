@@ -170,325 +170,340 @@
 <context>
     <name>DistillPane</name>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="42"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="62"/>
         <source>ResNet-12 (few-shot standard)</source>
         <translation>ResNet-12 (standard för few-shot)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="61"/>
         <source>Conv-4 (smallest, fastest)</source>
         <translation>Conv-4 (minst, snabbast)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="43"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="63"/>
         <source>ResNet-18</source>
         <translation>ResNet-18</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="44"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="64"/>
         <source>MobileNetV2</source>
         <translation>MobileNetV2</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="66"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="88"/>
         <source>Logistic regression</source>
         <translation>Logistisk regression</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="89"/>
         <source>Cosine prototypes</source>
         <translation>Cosinusprototyper</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="94"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="114"/>
         <source>Heavy augmentations of the supports made for the run, per class.</source>
         <translation>Kraftiga augmenteringar av stödbilderna som skapas för körningen, per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="95"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="115"/>
         <source>Synthetic images that are not rejected</source>
         <translation>Syntetiska bilder som inte har avvisats</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="97"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="117"/>
         <source>optional: a folder with one sub-folder per class</source>
         <translation>valfritt: en mapp med en undermapp per klass</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="98"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="118"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="53"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="86"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="73"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="106"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="127"/>
         <source>off</source>
         <translation>av</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="45"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="37"/>
+        <source>Settings of this run:</source>
+        <translation>Inställningar för denna körning:</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="41"/>
+        <source>no</source>
+        <translation>nej</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/DistillPane.cpp" line="65"/>
         <source>MobileNetV2, one block per stage (fast)</source>
         <translation>MobileNetV2, ett block per steg (snabb)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="47"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="67"/>
         <source>Random</source>
         <translation>Slumpmässiga</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="48"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="68"/>
         <source>ImageNet (built-in MobileNetV2)</source>
         <translation>ImageNet (inbyggda MobileNetV2)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="49"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="69"/>
         <source>MobileNetV2 students of width 1 can start from the built-in network&apos;s ImageNet weights, which usually trains a far better student from few images.</source>
         <translation>Elevmodeller av typen MobileNetV2 med bredd 1 kan börja från det inbyggda nätverkets ImageNet-vikter, vilket oftast ger en mycket bättre elevmodell av få bilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="54"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="74"/>
         <source> passes</source>
         <translation> varv</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="55"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="75"/>
         <source>For the one-block-per-stage MobileNetV2 from ImageNet: passes over the training images, before training, that teach each stage to output what the full network&apos;s stage outputs.</source>
         <translation>För MobileNetV2 med ett block per steg, startad från ImageNet: varv över träningsbilderna, före träningen, som lär varje steg att ge samma utdata som det fullständiga nätverkets steg.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="87"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="107"/>
         <source>Also pulls the student&apos;s features toward the teacher&apos;s features of the same image (1 − cosine, times this weight). Works best with on-the-fly augmentation off.</source>
         <translation>Drar också elevens särdrag mot lärarens särdrag för samma bild (1 − cosinus, gånger denna vikt). Fungerar bäst med augmentering under träningen avstängd.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="89"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
         <source>Random crops, flips and colour changes while training</source>
         <translation>Slumpvisa utsnitt, speglingar och färgändringar under träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="90"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="110"/>
         <source>Off: the student sees exactly the images the teacher labelled; their variety then comes from the synthetic images and the augmentations per class.</source>
         <translation>Av: eleven ser exakt de bilder som läraren märkte; variationen kommer då från de syntetiska bilderna och augmenteringarna per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="108"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="128"/>
         <source> last blocks</source>
         <translation> sista block</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="109"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="129"/>
         <source>Fine-tunes the teacher&apos;s last blocks on the support images (with augmentation) before its head is fitted. Off: the teacher as it was downloaded.</source>
         <translation>Finjusterar lärarens sista block på stödbilderna (med augmentering) innan dess huvud anpassas. Av: läraren som den laddades ner.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="113"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
         <source> steps</source>
         <translation> steg</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="120"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="140"/>
         <source>Student:</source>
         <translation>Elevmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="121"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="141"/>
         <source>Width multiplier:</source>
         <translation>Breddmultiplikator:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="122"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="142"/>
         <source>Starting weights:</source>
         <translation>Startvikter:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="123"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="143"/>
         <source>Stage matching:</source>
         <translation>Stegmatchning:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="124"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="144"/>
         <source>Input size:</source>
         <translation>Indatastorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="125"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="145"/>
         <source>Teacher head:</source>
         <translation>Lärarhuvud:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="126"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="146"/>
         <source>Teacher fine-tuning:</source>
         <translation>Finjustering av läraren:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="127"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="147"/>
         <source>Epochs:</source>
         <translation>Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="128"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="148"/>
         <source>Batch size:</source>
         <translation>Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="129"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="149"/>
         <source>Learning rate:</source>
         <translation>Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="130"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="150"/>
         <source>Temperature T:</source>
         <translation>Temperatur T:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="131"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="151"/>
         <source>Cross-entropy weight α:</source>
         <translation>Vikt för korsentropi α:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="132"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="152"/>
         <source>Feature matching weight:</source>
         <translation>Vikt för särdragsmatchning:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="133"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="153"/>
         <source>On-the-fly augmentation:</source>
         <translation>Augmentering under träningen:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="134"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="154"/>
         <source>Augmentations per class:</source>
         <translation>Augmenteringar per klass:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="135"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="155"/>
         <source>Training data:</source>
         <translation>Träningsdata:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="136"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="156"/>
         <source>Validation folder:</source>
         <translation>Valideringsmapp:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="137"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="157"/>
         <source>Seed:</source>
         <translation>Slumpfrö:</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="138"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="158"/>
         <source>&amp;Start training</source>
         <translation>&amp;Starta träningen</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="139"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="159"/>
         <source>Resume selected run</source>
         <translation>Återuppta markerad körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="140"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="160"/>
         <source>Stop</source>
         <translation>Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="141"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="161"/>
         <source>Stops after the current step; the last finished epoch is kept and can be resumed.</source>
         <translation>Stoppar efter aktuellt steg; den senast avslutade epoken sparas och kan återupptas.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="157"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
         <source>Student and training</source>
         <translation>Elevmodell och träning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="195"/>
         <source>Distillation loss</source>
         <translation>Destillationsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="195"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="176"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="196"/>
         <source>training loss</source>
         <translation>träningsförlust</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="197"/>
         <source>Accuracy per epoch</source>
         <translation>Träffsäkerhet per epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="361"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="381"/>
         <source>Training needs at least two classes, each with support images (step 1).</source>
         <translation>Träningen behöver minst två klasser, var och en med stödbilder (steg 1).</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="363"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="383"/>
         <source>Every class needs at least one support image (step 1); none yet: %1.</source>
         <translation>Varje klass behöver minst en stödbild (steg 1); ingen ännu: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="175"/>
-        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="195"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="197"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="177"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="197"/>
         <source>accuracy (%)</source>
         <translation>träffsäkerhet (%)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="178"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="198"/>
         <source>validation accuracy</source>
         <translation>valideringsträffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="179"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="199"/>
         <source>agreement with teacher</source>
         <translation>överensstämmelse med läraren</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="182"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="202"/>
         <source>Confusion matrix (rows: true class; click a cell for its images)</source>
         <translation>Förväxlingsmatris (rader: sann klass; klicka på en cell för att se dess bilder)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Epochs</source>
         <translation>Epoker</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Teacher</source>
         <translation>Lärare</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="200"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="220"/>
         <source>&amp;Export to ONNX…</source>
         <translation>&amp;Exportera till ONNX…</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="201"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="221"/>
         <source>Writes the selected run&apos;s student as an ONNX model, after checking that OpenCV gives the trained student&apos;s outputs on the support images.</source>
         <translation>Sparar den markerade körningens elevmodell som en ONNX-modell, efter att ha kontrollerat att OpenCV ger den tränade elevmodellens utdata på stödbilderna.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="229"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="249"/>
         <source>Validation folder (one sub-folder per class)</source>
         <translation>Valideringsmapp (en undermapp per klass)</translation>
     </message>
@@ -497,12 +512,12 @@
         <translation type="vanished">Träningen behöver minst två klasser med stödbilder.</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="367"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="387"/>
         <source>The teacher (Settings › Preferences) labels the supports, the synthetic images that are not rejected and the augmentations; the student learns from its soft labels.</source>
         <translation>Läraren (Inställningar › Inställningar) märker stödbilderna, de syntetiska bilder som inte har avvisats och augmenteringarna; elevmodellen lär sig av lärarens mjuka etiketter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/panes/DistillPane.cpp" line="487"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="507"/>
         <source>%n image(s) of %1 predicted as %2</source>
         <translation>
             <numerusform>%n bild av %1 klassad som %2</numerusform>
@@ -510,37 +525,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="520"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="540"/>
         <source>Epoch %1: loss %2, validation accuracy %3, agreement with the teacher %4</source>
         <translation>Epok %1: förlust %2, valideringsträffsäkerhet %3, överensstämmelse med läraren %4</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="524"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="544"/>
         <source>Epoch %1: loss %2 (no validation folder)</source>
         <translation>Epok %1: förlust %2 (ingen valideringsmapp)</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Run</source>
         <translation>Körning</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Student</source>
         <translation>Elevmodell</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="190"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="210"/>
         <source>Accuracy</source>
         <translation>Träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="191"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="211"/>
         <source>Runs</source>
         <translation>Körningar</translation>
     </message>
     <message>
-        <location filename="../ui/panes/DistillPane.cpp" line="355"/>
+        <location filename="../ui/panes/DistillPane.cpp" line="375"/>
         <source>Open a project first.</source>
         <translation>Öppna ett projekt först.</translation>
     </message>

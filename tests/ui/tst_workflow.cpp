@@ -353,6 +353,10 @@ private Q_SLOTS:
         QVERIFY(dis->lossPlot()->pointCount(0) >= 1);
         QCOMPARE(dis->runsModel()->rowCount(), 1);
         QCOMPARE(dis->selectedRun(), runId);
+        // The run's settings, readable in its tooltip.
+        const QString settingsTip = dis->runsModel()->item(0, 0)->toolTip();
+        QVERIFY2(settingsTip.contains(QStringLiteral("\nepochs: 1\n")) && settingsTip.contains(QStringLiteral("student: conv4")),
+                 qPrintable(settingsTip));
         long long counted = 0;
         for (int r = 0; r < 2; ++r)
             for (int c = 0; c < 2; ++c) counted += dis->confusionModel()->item(r, c)->text().toLongLong();

@@ -1,5 +1,8 @@
 #include "DistillPane.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
@@ -27,6 +30,23 @@
 #include "widgets/PlotWidget.h"
 
 namespace {
+// A run's settings as "name: value" lines (from the JSON the run stores), for its tooltip.
+QString settingsText(const QString& json) {
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    if (o.isEmpty()) return json;
+    QStringList lines{DistillPane::tr("Settings of this run:")};
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QJsonValue v = it.value();
+        QString value      = v.isString() ? v.toString()
+                             : v.isBool() ? (v.toBool() ? DistillPane::tr("yes") : DistillPane::tr("no"))
+                             : v.isDouble() ? QLocale().toString(v.toDouble(), 'g', 6)
+                                            : QString::fromUtf8((v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject()))
+                                                                    .toJson(QJsonDocument::Compact));
+        lines << QStringLiteral("%1: %2").arg(it.key().replace(QLatin1Char('_'), QLatin1Char(' ')), value);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 // In the user's number format (a decimal comma in Swedish), like the spin boxes beside it.
 QString percent(double v) { return v < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(QLocale().toString(100.0 * v, 'f', 1)); }
 }  // namespace
@@ -404,7 +424,7 @@ void DistillPane::setRuns(const std::vector<tint::RunSummary>& runs) {
     for (const auto& r : runs) {
         QList<QStandardItem*> row;
         auto* id = new QStandardItem(QString::fromStdString(r.id));
-        id->setToolTip(QString::fromStdString(tint::distill_spec_to_json(r.spec)));
+        id->setToolTip(settingsText(QString::fromStdString(tint::distill_spec_to_json(r.spec))));
         row << id << new QStandardItem(QStringLiteral("%1 ×%2").arg(QString::fromStdString(r.spec.student)).arg(r.spec.width))
             << new QStandardItem(QStringLiteral("%1/%2").arg(r.history.empty() ? 0 : r.history.back().epoch).arg(r.spec.epochs))
             << new QStandardItem(percent(r.accuracy())) << new QStandardItem(percent(r.teacher_accuracy))
