@@ -440,11 +440,8 @@ void WorkflowController::generate(int classIndex, int perClass, bool useTint) {
             if (!self) return;
             Q_EMIT self->generationFinished(written);
             self->m_window->statusBar()->showMessage(tr("%n new image(s).", nullptr, written), 8000);
-            // The teacher labels the new images when it can: its head needs two classes with supports.
-            bool scorable = self->m_project->classCount() >= 2;
-            for (int i = 0; i < self->m_project->classCount(); ++i)
-                if (self->m_project->classAt(i)->supports.empty()) scorable = false;
-            if (written > 0 && scorable) self->score();
+            // The teacher labels the new images when its head can be fitted.
+            if (written > 0 && self->m_project->canFitTeacherHead()) self->score();
         });
     };
     m_window->syntheticPane()->setGenerating(true);

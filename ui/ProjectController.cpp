@@ -91,6 +91,17 @@ bool ProjectController::removeClass(int index, QString* error) {
     return true;
 }
 
+QStringList ProjectController::classesWithoutSupports() const {
+    QStringList names;
+    for (int i = 0; i < classCount(); ++i)
+        if (classAt(i)->supports.empty()) names << QString::fromStdString(classAt(i)->name);
+    return names;
+}
+
+bool ProjectController::canFitTeacherHead() const {
+    return isOpen() && classCount() >= 2 && classesWithoutSupports().isEmpty();
+}
+
 bool ProjectController::removeSupports(int classIndex, QList<int> imageIndexes, QString* error) {
     if (!m_project) return false;
     std::sort(imageIndexes.begin(), imageIndexes.end(), std::greater<int>());

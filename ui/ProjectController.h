@@ -21,6 +21,11 @@ public:
     QString displayName() const;
     int classCount() const;
     const tint::ClassEntry* classAt(int index) const;
+    /// The names of the classes that have no support image yet.
+    QStringList classesWithoutSupports() const;
+    /// Two classes or more, each with a support image: what the teacher's head needs to be fitted
+    /// (training a student, scoring synthetic images).
+    bool canFitTeacherHead() const;
     QString absolutePath(const QString& relative) const;
 
     /// Opens a project; on failure returns false with `error` set and keeps the current one.

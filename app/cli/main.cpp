@@ -659,12 +659,12 @@ int run(const Args& a) {
         // The settings become the project's, as in the workbench: a later synthesize, invert or the
         // workbench itself then finds these inversions up to date instead of recomputing them.
         const std::string settings_json = tint::tint_settings_to_json(settings);
-        if (settings_json != tint::tint_settings_to_json(tint::tint_settings_from_json(p.data().tint_settings, "project.json"))) {
+        tint::TintSettings current = tint::tint_settings_from_json(p.data().tint_settings, "project.json");
+        if (settings_json != tint::tint_settings_to_json(current)) {
             if (!a.cls.empty()) {
                 // The settings are the project's: changing them for one class would leave the
                 // other classes' finished inversions out of date (and the next run would redo them).
-                tint::TintSettings current = tint::tint_settings_from_json(p.data().tint_settings, "project.json");
-                current.model_dir          = settings.model_dir;
+                current.model_dir = settings.model_dir;
                 for (const auto& c : p.data().classes) {
                     if (c.name == a.cls) continue;
                     const auto st = tint::inversion_status(p.root(), c, current);

@@ -374,14 +374,11 @@ void DistillPane::setRunning(bool running) {
     if (!m_project->isOpen())
         m_status->setText(tr("Open a project first."));
     else if (!ready) {
-        QStringList empty;
-        for (int i = 0; i < m_project->classCount(); ++i)
-            if (m_project->classAt(i)->supports.empty()) empty << QString::fromStdString(m_project->classAt(i)->name);
         if (m_project->classCount() < 2)
             m_status->setText(tr("Training needs at least two classes, each with support images (step 1)."));
         else
             m_status->setText(tr("Every class needs at least one support image (step 1); none yet: %1.")
-                                  .arg(empty.join(QStringLiteral(", "))));
+                                  .arg(m_project->classesWithoutSupports().join(QStringLiteral(", "))));
     }
     else if (!running)
         m_status->setText(tr("The teacher (Settings › Preferences) labels the supports, the synthetic images that are "
@@ -391,12 +388,7 @@ void DistillPane::setRunning(bool running) {
 
 QString DistillPane::statusText() const { return m_status->text(); }
 
-bool DistillPane::canTrain() const {
-    if (!m_project->isOpen() || m_project->classCount() < 2) return false;
-    for (int i = 0; i < m_project->classCount(); ++i)
-        if (m_project->classAt(i)->supports.empty()) return false;  // the status line names them
-    return true;
-}
+bool DistillPane::canTrain() const { return m_project->canFitTeacherHead(); }  // the status line says why not
 
 void DistillPane::updateRunButtons() {
     const QModelIndex i   = m_runsView->selectionModel()->currentIndex();
@@ -445,21 +437,21 @@ QString DistillPane::selectedRun() const {
     return i.isValid() ? m_runs->item(i.row(), 0)->text() : QString();
 }
 
-bool DistillPane::hasRun(const QString& id) const {
+int DistillPane::rowOfRun(const QString& id) const {
     for (int r = 0; r < m_runs->rowCount(); ++r)
-        if (m_runs->item(r, 0)->text() == id) return true;
-    return false;
+        if (m_runs->item(r, 0)->text() == id) return r;
+    return -1;
 }
 
+bool DistillPane::hasRun(const QString& id) const { return rowOfRun(id) >= 0; }
+
 bool DistillPane::selectRun(const QString& id) {
-    for (int r = 0; r < m_runs->rowCount(); ++r)
-        if (m_runs->item(r, 0)->text() == id) {
-            m_runsView->selectionModel()->setCurrentIndex(m_runs->index(r, 0),
-                                                          QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            if (!m_running) showRun(m_runData[std::size_t(r)]);
-            return true;
-        }
-    return false;
+    const int r = rowOfRun(id);
+    if (r < 0) return false;
+    m_runsView->selectionModel()->setCurrentIndex(m_runs->index(r, 0),
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (!m_running) showRun(m_runData[std::size_t(r)]);
+    return true;
 }
 
 void DistillPane::clearPlots() {

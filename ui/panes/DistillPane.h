@@ -91,6 +91,8 @@ private:
     void showConfusion(const std::vector<std::vector<long long>>& confusion, const std::vector<std::string>& classNames = {});
     /// An open project with at least two classes: what starting or resuming a run needs.
     bool canTrain() const;
+    /// The run table's row of the run, or -1.
+    int rowOfRun(const QString& id) const;
     /// Resume and export follow the selected run and whether training is running.
     void updateRunButtons();
     ProjectController* m_project;

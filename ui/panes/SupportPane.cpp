@@ -140,12 +140,10 @@ void SupportPane::showChosenClass() {
     for (int i = 0; i < n && !m_shownDir.empty(); ++i)
         if (m_project->classAt(i)->dir == m_shownDir) want = i;
     if (want < 0 && n > 0) want = std::clamp(m_shownRow, 0, n - 1);  // the class was removed: its neighbour
-    if (want >= 0) {
-        m_classView->setCurrentIndex(m_classes->index(want));
-        m_images->setClassIndex(want);
-    } else {
+    if (want >= 0)
+        selectClass(want);
+    else
         m_images->setClassIndex(-1);
-    }
     updateState();
 }
 

@@ -293,12 +293,11 @@ nn::ImagePreprocessor folder_preprocessor(const fs::path& dir, const nn::ImagePr
 
 namespace {
 
-std::unique_ptr<Teacher> load_teacher_model(const std::string& folder, const TeacherOptions& options, JobContext* ctx) {
-    const fs::path dir(folder);
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw Error("teacher '" + folder + "': not a folder");
+/// `folder` is a folder; `hash` is folder_hash(folder, true), part of the identity.
+std::unique_ptr<Teacher> load_teacher_model(const std::string& folder, const std::string& hash, const TeacherOptions& options,
+                                            JobContext* ctx) {
+    const fs::path dir(folder);  // a folder: load_teacher checked it
     const std::string abs = absolute_folder(dir);
-    const std::string hash = folder_hash(dir, true);
     weights::LoadOptions load;
     load.ctx = ctx;
 
@@ -380,9 +379,13 @@ std::unique_ptr<Teacher> load_teacher_model(const std::string& folder, const Tea
 }  // namespace
 
 std::unique_ptr<Teacher> load_teacher(const std::string& folder, const TeacherOptions& options, JobContext* ctx) {
-    auto t = load_teacher_model(folder, options, ctx);
+    // The weight files' first and last MiB are read once, here (the folder check comes first).
+    std::error_code ec;
+    if (!fs::is_directory(fs::path(folder), ec)) throw Error("teacher '" + folder + "': not a folder");
+    const std::string hash = folder_hash(fs::path(folder), true);
+    auto t                 = load_teacher_model(folder, hash, options, ctx);
     // The identity before the weight files' bytes were part of it: tails fine-tuned then still resume.
-    const std::string hash = folder_hash(fs::path(folder), true), earlier = folder_hash(fs::path(folder), false);
+    const std::string earlier = folder_hash(fs::path(folder), false);
     std::string id          = t->base_identity();
     if (const auto at = id.find("#" + hash); at != std::string::npos) {
         id.replace(at + 1, hash.size(), earlier);
